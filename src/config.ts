@@ -1,0 +1,93 @@
+/**
+ * The one place that reads the environment. Every value is validated at start; a bad value stops the
+ * process with a message naming the variable and what it expects.
+ */
+export class ConfigError extends Error {}
+
+export type Config = {
+  port: number;
+  host: string;
+  nodeEnv: "development" | "production" | "test";
+  databaseUrl: string | null;
+  dataDir: string;
+  redisUrl: string | null;
+  sessionSecret: string;
+  pinPepper: string;
+  sessionIdleHours: number;
+  logLevel: string;
+  dbPoolSize: number;
+  seedDemo: boolean;
+  squareAccessToken: string | null;
+  squareBaseUrl: string | null;
+  openaiApiKey: string | null;
+  openaiBaseUrl: string | null;
+};
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL like ${protocols[0]}//user@host:port/name (got a value that does not parse)`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.join(" or ")} (got "${parsed.protocol}")`);
+  }
+  if (!parsed.hostname) throw new ConfigError(`${name} must name a host`);
+  return raw;
+}
+
+function secret(env: Env, name: string, nodeEnv: Config["nodeEnv"]): string {
+  const raw = env[name];
+  if (raw) {
+    if (raw.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+    return raw;
+  }
+  if (nodeEnv === "production") throw new ConfigError(`${name} must be set in production (32+ random characters)`);
+  // Development and tests: a fixed, obviously-not-secret value keeps sessions valid across restarts.
+  return `dev-only-${name.toLowerCase()}-not-for-production-use`;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = (env.NODE_ENV || "development") as Config["nodeEnv"];
+  if (!["development", "production", "test"].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test (got "${env.NODE_ENV}")`);
+  }
+  const logLevel = env.LOG_LEVEL || (nodeEnv === "test" ? "warn" : "info");
+  if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent`);
+  }
+  const seed = env.SEED_DEMO ?? "auto";
+  if (!["auto", "0", "1", "false", "true"].includes(seed)) throw new ConfigError(`SEED_DEMO must be auto, 0 or 1`);
+  return {
+    port: int(env, "PORT", 3000, 0, 65535),
+    host: env.HOST || "0.0.0.0",
+    nodeEnv,
+    databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    dataDir: env.DATA_DIR || "./data",
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    sessionSecret: secret(env, "SESSION_SECRET", nodeEnv),
+    pinPepper: secret(env, "PIN_PEPPER", nodeEnv),
+    sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 8, 1, 24 * 30),
+    logLevel,
+    dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
+    seedDemo: seed === "auto" || seed === "1" || seed === "true",
+    squareAccessToken: env.SQUARE_ACCESS_TOKEN || null,
+    squareBaseUrl: url(env, "SQUARE_BASE_URL", ["http:", "https:"]),
+    openaiApiKey: env.OPENAI_API_KEY || null,
+    openaiBaseUrl: url(env, "OPENAI_BASE_URL", ["http:", "https:"]),
+  };
+}

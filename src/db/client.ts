@@ -1,0 +1,73 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The driver-independent Drizzle database: everything above client.ts sees only this. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** Subscribes to a NOTIFY channel; returns a function that stops listening. */
+export type Listen = (channel: string, onNotify: (payload: string) => void, onReconnect: () => void) => Promise<() => Promise<void>>;
+
+export type Database = {
+  db: Db;
+  kind: "pglite" | "postgres";
+  listen: Listen;
+  /** Raw SQL for migrations, admin tasks and tests (owner privileges). */
+  exec: (sqlText: string) => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    // In-process: a notification cannot be lost to a dropped connection, so there is never a reconnect.
+    listen: async (channel, onNotify) => {
+      const unsubscribe = await client.listen(channel, onNotify);
+      return async () => unsubscribe();
+    },
+    exec: async (text) => { await client.exec(text); },
+    close: async () => { if (!client.closed) await client.close(); },
+  };
+}
+
+export async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
+  // postgres.js connects lazily; ask once so an unreachable database fails at start, not at first order.
+  await client`select 1`;
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    listen: async (channel, onNotify, onReconnect) => {
+      // postgres.js re-issues LISTEN after its dedicated connection drops and calls onlisten again:
+      // every call after the first is a reconnect, during which notifications may have been lost.
+      let first = true;
+      const sub = await client.listen(channel, onNotify, () => {
+        if (first) first = false;
+        else onReconnect();
+      });
+      return async () => { await sub.unlisten(); };
+    },
+    exec: async (text) => { await client.unsafe(text); },
+    close: async () => { await client.end({ timeout: 5 }); },
+  };
+}
+
+/** db.execute returns an array on postgres.js and { rows } on PGlite; this reads either. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

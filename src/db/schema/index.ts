@@ -1,0 +1,4 @@
+export * from "./tenancy";
+export * from "./stations";
+export * from "./menu";
+export * from "./orders";

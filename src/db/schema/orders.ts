@@ -1,0 +1,121 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, boolean,
+} from "drizzle-orm/pg-core";
+import { createdAt, tenantColumns, updatedAt } from "./columns";
+import { restaurants } from "./tenancy";
+import { stations } from "./stations";
+
+export const orderTypeEnum = pgEnum("order_type", ["dine_in", "takeout", "delivery", "kiosk"]);
+export const orderStatusEnum = pgEnum("order_status", ["open", "sent", "preparing", "ready", "completed", "cancelled"]);
+export const lineStatusEnum = pgEnum("line_status", ["new", "cooking", "ready"]);
+
+/** Snapshot of a chosen modifier option at the time the order was taken. */
+export type ModifierSnapshot = { optionId: string; groupName: string; name: string; priceDeltaCents: number };
+
+export const orders = pgTable("orders", {
+  ...tenantColumns(),
+  /** Human number, restarting every business day. */
+  number: integer("number").notNull(),
+  businessDate: date("business_date").notNull(),
+  type: orderTypeEnum("type").notNull(),
+  tableLabel: text("table_label"),
+  guests: integer("guests"),
+  status: orderStatusEnum("status").notNull().default("open"),
+  /** Optimistic concurrency: every change bumps it; a writer holding an older version gets 409. */
+  version: integer("version").notNull().default(1),
+  subtotalCents: integer("subtotal_cents").notNull().default(0),
+  discountCents: integer("discount_cents").notNull().default(0),
+  discountReason: text("discount_reason"),
+  taxCents: integer("tax_cents").notNull().default(0),
+  totalCents: integer("total_cents").notNull().default(0),
+  idempotencyKey: text("idempotency_key"),
+  requestHash: text("request_hash"),
+  createdBy: uuid("created_by"),
+  deviceId: uuid("device_id"),
+  note: text("note"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  closedAt: timestamp("closed_at", { withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.restaurantId, t.id] }),
+  foreignKey({ columns: [t.restaurantId], foreignColumns: [restaurants.id] }),
+  uniqueIndex("orders_number").on(t.restaurantId, t.businessDate, t.number),
+  uniqueIndex("orders_idempotency").on(t.restaurantId, t.idempotencyKey),
+  index("orders_status").on(t.restaurantId, t.status),
+]);
+
+export const orderItems = pgTable("order_items", {
+  ...tenantColumns(),
+  orderId: uuid("order_id").notNull(),
+  menuItemId: uuid("menu_item_id"),
+  name: text("name").notNull(),
+  kitchenName: text("kitchen_name"),
+  unitPriceCents: integer("unit_price_cents").notNull(),
+  taxRateBps: integer("tax_rate_bps").notNull(),
+  quantity: integer("quantity").notNull(),
+  modifiers: jsonb("modifiers").$type<ModifierSnapshot[]>().notNull().default(sql`'[]'::jsonb`),
+  note: text("note"),
+  seat: integer("seat"),
+  course: integer("course").notNull().default(1),
+  held: boolean("held").notNull().default(false),
+  /** Which firing of the order this line belongs to: 1 for the first send, 2+ for additions. */
+  fireRound: integer("fire_round"),
+  firedAt: timestamp("fired_at", { withTimezone: true }),
+  voidedAt: timestamp("voided_at", { withTimezone: true }),
+  voidReason: text("void_reason"),
+  voidedBy: uuid("voided_by"),
+  lineTotalCents: integer("line_total_cents").notNull(),
+  position: integer("position").notNull().default(0),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.restaurantId, t.id] }),
+  foreignKey({ columns: [t.restaurantId, t.orderId], foreignColumns: [orders.restaurantId, orders.id] }),
+  index("order_items_order").on(t.restaurantId, t.orderId),
+]);
+
+/** One row per (line, station) the line is routed to, with that station's progress. */
+export const orderItemStations = pgTable("order_item_stations", {
+  restaurantId: uuid("restaurant_id").notNull(),
+  orderItemId: uuid("order_item_id").notNull(),
+  stationId: uuid("station_id").notNull(),
+  orderId: uuid("order_id").notNull(),
+  status: lineStatusEnum("status").notNull().default("new"),
+  bumpedAt: timestamp("bumped_at", { withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.restaurantId, t.orderItemId, t.stationId] }),
+  foreignKey({ columns: [t.restaurantId, t.orderItemId], foreignColumns: [orderItems.restaurantId, orderItems.id] }),
+  foreignKey({ columns: [t.restaurantId, t.orderId], foreignColumns: [orders.restaurantId, orders.id] }),
+  foreignKey({ columns: [t.restaurantId, t.stationId], foreignColumns: [stations.restaurantId, stations.id] }),
+  index("order_item_stations_station").on(t.restaurantId, t.stationId, t.status),
+]);
+
+export const paymentStatusEnum = pgEnum("payment_status", ["pending", "approved", "declined", "refunded", "failed"]);
+
+export const payments = pgTable("payments", {
+  ...tenantColumns(),
+  orderId: uuid("order_id").notNull(),
+  amountCents: integer("amount_cents").notNull(),
+  tipCents: integer("tip_cents").notNull().default(0),
+  status: paymentStatusEnum("status").notNull().default("pending"),
+  provider: text("provider").notNull(),
+  providerRef: text("provider_ref"),
+  idempotencyKey: text("idempotency_key"),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.restaurantId, t.id] }),
+  foreignKey({ columns: [t.restaurantId, t.orderId], foreignColumns: [orders.restaurantId, orders.id] }),
+  uniqueIndex("payments_idempotency").on(t.restaurantId, t.idempotencyKey),
+]);
+
+/** The realtime truth: every change appends one row in the same transaction (DESIGN.md). */
+export const events = pgTable("events", {
+  restaurantId: uuid("restaurant_id").notNull(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  type: text("type").notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.restaurantId, t.seq] }),
+  foreignKey({ columns: [t.restaurantId], foreignColumns: [restaurants.id] }),
+]);

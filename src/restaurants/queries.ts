@@ -1,0 +1,43 @@
+import { eq, sql } from "drizzle-orm";
+import { apiKeys, memberships, restaurants, users } from "../db/schema";
+import type { Tx } from "../db/tenant";
+
+export async function findRestaurantBySlug(tx: Tx, slug: string) {
+  const [row] = await tx.select().from(restaurants).where(eq(restaurants.slug, slug));
+  return row ?? null;
+}
+
+export async function findRestaurantById(tx: Tx, id: string) {
+  const [row] = await tx.select().from(restaurants).where(eq(restaurants.id, id));
+  return row ?? null;
+}
+
+export async function countRestaurants(tx: Tx): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(restaurants);
+  return Number(row?.n ?? 0);
+}
+
+export async function insertRestaurant(tx: Tx, values: typeof restaurants.$inferInsert) {
+  const [row] = await tx.insert(restaurants).values(values).returning();
+  return row!;
+}
+
+export async function findUserByEmail(tx: Tx, email: string) {
+  const [row] = await tx.select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  return row ?? null;
+}
+
+export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
+  const [row] = await tx.insert(users).values(values).returning();
+  return row!;
+}
+
+export async function insertMembership(tx: Tx, values: typeof memberships.$inferInsert) {
+  const [row] = await tx.insert(memberships).values(values).returning();
+  return row!;
+}
+
+export async function insertApiKey(tx: Tx, values: typeof apiKeys.$inferInsert) {
+  const [row] = await tx.insert(apiKeys).values(values).returning();
+  return row!;
+}

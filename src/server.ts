@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./ops/logger";
+import { openAndMigrate, StartupError } from "./boot";
+import { createApp } from "./app";
+import { withSystem } from "./db/tenant";
+import { countRestaurants } from "./restaurants/queries";
+import { seedDemo } from "./restaurants/demo";
+import { printDemo } from "./cli/print";
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config);
+  const database = await openAndMigrate(config, log);
+
+  // First embedded start on an empty database: seed a demo so there is something to sign in to.
+  if (database.kind === "pglite" && config.seedDemo && (await withSystem(database.db, countRestaurants)) === 0) {
+    printDemo(await seedDemo(database.db, config.pinPepper), `http://localhost:${config.port}`);
+  }
+
+  let shuttingDown = false;
+  const app = createApp({ config, database, log, isShuttingDown: () => shuttingDown });
+  app.listen({ port: config.port, hostname: config.host });
+  log.info({ port: app.server?.port }, "listening");
+
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, "draining");
+    // Stop taking new connections, let in-flight requests finish (bounded), then close the database.
+    const timer = setTimeout(() => { log.warn("drain timed out"); process.exit(1); }, 10_000);
+    await app.stop();
+    await database.close();
+    clearTimeout(timer);
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    console.error(`restaurant-os: ${error.message}`);
+  } else {
+    console.error("restaurant-os: failed to start:", error);
+  }
+  process.exit(1);
+});

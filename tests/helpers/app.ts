@@ -1,0 +1,37 @@
+import { loadConfig, type Config } from "../../src/config";
+import { createApp } from "../../src/app";
+import { createLogger } from "../../src/ops/logger";
+import type { Database } from "../../src/db/client";
+
+export const TEST_ORIGIN = "http://localhost";
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }), ...overrides };
+}
+
+export function makeTestApp(database: Database, overrides: Partial<Config> = {}) {
+  const config = testConfig(overrides);
+  const log = createLogger(config);
+  const app = createApp({ config, database, log, isShuttingDown: () => false });
+  return { app, config, log };
+}
+
+type Init = RequestInit & { json?: unknown; form?: Record<string, string | string[]> };
+
+/** Builds a request the way a same-origin browser would send it. */
+export function req(path: string, init: Init = {}): Request {
+  const headers = new Headers(init.headers);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(init.json);
+  } else if (init.form) {
+    headers.set("content-type", "application/x-www-form-urlencoded");
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(init.form)) for (const one of [v].flat()) params.append(k, one);
+    body = params.toString();
+  }
+  const method = init.method ?? (body ? "POST" : "GET");
+  if (method !== "GET" && !headers.has("origin")) headers.set("origin", TEST_ORIGIN);
+  return new Request(`${TEST_ORIGIN}${path}`, { ...init, method, headers, body });
+}
