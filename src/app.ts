@@ -2,12 +2,13 @@ import { Elysia } from "elysia";
 import { html } from "@elysiajs/html";
 import type { AppContext } from "./context";
 import { HttpError, type Problem } from "./http/errors";
-import { getMeta, setMeta, wantsJson } from "./http/request-context";
-import { newNonce, securityHeaders } from "./ops/security";
+import { getMeta, wantsJson } from "./http/request-context";
+import { requestContext } from "./http/plugin";
 import { opsRoutes } from "./ops/routes";
 import { assetRoutes } from "./ops/assets";
 import { ErrorPage } from "../views/error-page";
-import { SignInPage } from "../views/auth/sign-in";
+import { authRoutes } from "./auth/routes";
+import { routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
   const meta = getMeta(request);
@@ -20,17 +21,15 @@ function problemResponse(request: Request, status: number, problem: Problem, hea
 
 /** Builds the whole application. Tests call app.handle(new Request(...)) on it in-process. */
 export function createApp(ctx: AppContext) {
+  const app = buildApp(ctx);
+  const unguarded = routesWithoutNeed(app.routes as never);
+  if (unguarded.length) throw new Error(`Routes without a stated need (add need: "<permission>"): ${unguarded.join(", ")}`);
+  return app;
+}
+
+function buildApp(ctx: AppContext) {
   return new Elysia()
-    .onRequest(({ request, set }) => {
-      const requestId = request.headers.get("x-request-id")?.slice(0, 64) || crypto.randomUUID();
-      const nonce = newNonce();
-      setMeta(request, { requestId, nonce, startedAt: performance.now(), log: ctx.log.child({ requestId }) });
-      Object.assign(set.headers, securityHeaders(nonce, ctx.config), { "x-request-id": requestId });
-    })
-    .derive({ as: "global" }, ({ request }) => {
-      const meta = getMeta(request)!;
-      return { requestId: meta.requestId, nonce: meta.nonce, log: meta.log };
-    })
+    .use(requestContext(ctx))
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
       const meta = getMeta(request);
       if (!meta) return;
@@ -43,6 +42,12 @@ export function createApp(ctx: AppContext) {
       const headers = { ...(set.headers as Record<string, string>) };
       delete headers["content-type"];
       if (error instanceof HttpError) {
+        // A person at a page who is not signed in goes to sign in (or to the PIN pad on a station).
+        if (error.status === 401 && request.method === "GET" && !wantsJson(request)) {
+          const path = new URL(request.url).pathname;
+          const to = error.message.includes("PIN") ? "/station" : `/sign-in?next=${encodeURIComponent(path)}`;
+          return new Response(null, { status: 303, headers: { ...headers, location: to } });
+        }
         set.status = error.status;
         return problemResponse(request, error.status, { error: error.code, message: error.message, field: error.field }, { ...headers, ...error.headers });
       }
@@ -69,8 +74,7 @@ export function createApp(ctx: AppContext) {
     .use(html({ autoDetect: true }))
     .use(assetRoutes())
     .use(opsRoutes(ctx))
-    .get("/", ({ redirect }) => redirect("/sign-in"))
-    .get("/sign-in", ({ nonce }) => SignInPage({ nonce }));
+    .use(authRoutes(ctx));
 }
 
-export type App = ReturnType<typeof createApp>;
+export type App = ReturnType<typeof buildApp>;

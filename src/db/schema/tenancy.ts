@@ -61,6 +61,9 @@ export const sessions = pgTable("sessions", {
   id: uuid("id").primaryKey().defaultRandom(),
   userId: uuid("user_id").notNull().references(() => users.id),
   restaurantId: uuid("restaurant_id").references(() => restaurants.id),
+  /** Set for a staff member signed on at a station device with a PIN. */
+  deviceId: uuid("device_id"),
+  kind: text("kind").$type<"password" | "pin">().notNull().default("password"),
   tokenHash: text("token_hash").notNull().unique(),
   totpPending: boolean("totp_pending").notNull().default(false),
   userAgent: text("user_agent"),

@@ -1,0 +1,113 @@
+import { Elysia } from "elysia";
+import { jwt } from "@elysiajs/jwt";
+import type { AppContext } from "../context";
+import { requestContext } from "../http/plugin";
+import { forbidden, HttpError, unauthorized } from "../http/errors";
+import { allows, type Permission } from "./permissions";
+import { resolvePrincipal, type Principal, type Resolution } from "./service";
+
+export const SESSION_COOKIE = "ros_session";
+export const DEVICE_COOKIE = "ros_device";
+const DEVICE_COOKIE_DAYS = 400; // browsers cap cookie lifetime at 400 days
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF: a state-changing request carried by cookies must come from our own pages. Browsers send
+ * Origin on every POST and Sec-Fetch-Site on every request; a request with neither is refused.
+ * API-key requests carry no ambient credentials and are exempt.
+ */
+export function csrfRefusal(request: Request): string | null {
+  if (SAFE_METHODS.has(request.method)) return null;
+  if (request.headers.get("authorization")?.startsWith("Bearer ")) return null;
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return "cross-site request refused";
+  const origin = request.headers.get("origin");
+  if (origin) {
+    const host = request.headers.get("host") ?? new URL(request.url).host;
+    let originHost = "";
+    try { originHost = new URL(origin).host; } catch {}
+    if (originHost !== host) return "cross-origin request refused";
+    return null;
+  }
+  return site === "same-origin" ? null : "request without Origin refused";
+}
+
+const resolutions = new WeakMap<Request, Promise<Resolution>>();
+
+export function authPlugin(ctx: AppContext) {
+  const secure = ctx.config.nodeEnv === "production";
+  return new Elysia({ name: "auth" })
+    .use(requestContext(ctx))
+    .use(jwt({ name: "tokens", secret: ctx.config.sessionSecret, exp: "400d" }))
+    .onBeforeHandle({ as: "global" }, ({ request }) => {
+      const refusal = csrfRefusal(request);
+      if (refusal) throw new HttpError(403, "csrf", `Refused: ${refusal}. Reload the page and try again.`);
+    })
+    .derive({ as: "global" }, ({ request, cookie, tokens, set }) => {
+      const readToken = async (name: string): Promise<string | null> => {
+        const raw = cookie[name]?.value;
+        if (typeof raw !== "string" || !raw) return null;
+        const payload = await tokens.verify(raw);
+        return payload && typeof payload.tok === "string" ? payload.tok : null;
+      };
+      /** Resolves who is asking, once per request however many times it is called. */
+      const resolveAuth = (): Promise<Resolution> => {
+        let pending = resolutions.get(request);
+        if (!pending) {
+          const header = request.headers.get("authorization");
+          const bearer = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+          pending = (async () => resolvePrincipal(ctx.database.db, {
+            bearer, sessionToken: await readToken(SESSION_COOKIE), deviceToken: await readToken(DEVICE_COOKIE),
+          }, ctx.config.sessionIdleHours))();
+          resolutions.set(request, pending);
+        }
+        return pending;
+      };
+      const setSessionCookie = async (token: string | null) => {
+        if (!token) {
+          cookie[SESSION_COOKIE]!.remove();
+          return;
+        }
+        cookie[SESSION_COOKIE]!.set({
+          value: await tokens.sign({ tok: token }), httpOnly: true, sameSite: "lax", secure, path: "/",
+          maxAge: ctx.config.sessionIdleHours * 3600 * 3, // the row's idle expiry is what really ends it
+        });
+      };
+      const setDeviceCookie = async (token: string | null) => {
+        if (!token) {
+          cookie[DEVICE_COOKIE]!.remove();
+          return;
+        }
+        cookie[DEVICE_COOKIE]!.set({ value: await tokens.sign({ tok: token }), httpOnly: true, sameSite: "strict", secure, path: "/", maxAge: DEVICE_COOKIE_DAYS * 86400 });
+      };
+      void set;
+      return { resolveAuth, setSessionCookie, setDeviceCookie };
+    })
+    .macro({
+      /** Every route states what it needs; see PERMISSIONS. */
+      need: (permission: Permission) => ({
+        resolve: async function requirePermission({ resolveAuth }: { resolveAuth: () => Promise<Resolution> }) {
+          const resolution = await resolveAuth();
+          if (permission === "public") return { principal: resolution.principal as Principal, resolution };
+          const principal = resolution.principal;
+          if (!principal) throw unauthorized(resolution.device ? "Sign on with your PIN" : "Please sign in");
+          if (!allows(principal.actor, permission)) throw forbidden();
+          return { principal, resolution };
+        },
+      }),
+    });
+}
+
+/** Paths that are served before any notion of "who": assets and probes. */
+const UNGUARDED = [/^\/public\//, /^\/vendor\//, /^\/healthz$/, /^\/readyz$/];
+
+type RouteLike = { method: string; path: string; hooks: { beforeHandle?: { fn?: { name?: string } }[] } };
+
+/** Every route must state what it needs (`need:`); the app refuses to start otherwise. */
+export function routesWithoutNeed(routes: readonly RouteLike[]): string[] {
+  return routes
+    .filter((r) => !UNGUARDED.some((re) => re.test(r.path)))
+    .filter((r) => !(r.hooks.beforeHandle ?? []).some((h) => h.fn?.name === "requirePermission"))
+    .map((r) => `${r.method} ${r.path}`);
+}

@@ -1,0 +1,22 @@
+import { Elysia } from "elysia";
+import type { AppContext } from "../context";
+import { getMeta, setMeta } from "./request-context";
+import { newNonce, securityHeaders } from "../ops/security";
+
+/**
+ * Request id, CSP nonce, per-request logger and security headers, for every request. Named, so every
+ * feature can .use() it for types while Elysia registers it once.
+ */
+export function requestContext(ctx: AppContext) {
+  return new Elysia({ name: "request-context" })
+    .onRequest(({ request, set }) => {
+      const requestId = request.headers.get("x-request-id")?.replace(/[^\w.-]/g, "").slice(0, 64) || crypto.randomUUID();
+      const nonce = newNonce();
+      setMeta(request, { requestId, nonce, startedAt: performance.now(), log: ctx.log.child({ requestId }) });
+      Object.assign(set.headers, securityHeaders(nonce, ctx.config), { "x-request-id": requestId });
+    })
+    .derive({ as: "global" }, ({ request }) => {
+      const meta = getMeta(request)!;
+      return { requestId: meta.requestId, nonce: meta.nonce, log: meta.log };
+    });
+}
