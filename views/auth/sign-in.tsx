@@ -26,7 +26,7 @@ export function ChooseRestaurantPage(props: { nonce: string; restaurants: { rest
           {props.restaurants.map((r) => (
             <form method="post" action="/choose-restaurant" class="card row">
               <input type="hidden" name="restaurantId" value={r.restaurantId} />
-              <div style="flex:1"><strong safe>{r.name}</strong><div class="muted" safe>{r.role}</div></div>
+              <div class="grow"><strong safe>{r.name}</strong><div class="muted" safe>{r.role}</div></div>
               <button class="btn primary" type="submit">Open</button>
             </form>
           ))}
