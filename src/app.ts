@@ -8,6 +8,7 @@ import { opsRoutes } from "./ops/routes";
 import { assetRoutes } from "./ops/assets";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
+import { orderApiRoutes } from "./orders/api";
 import { routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -74,7 +75,8 @@ function buildApp(ctx: AppContext) {
     .use(html({ autoDetect: true }))
     .use(assetRoutes())
     .use(opsRoutes(ctx))
-    .use(authRoutes(ctx));
+    .use(authRoutes(ctx))
+    .use(orderApiRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

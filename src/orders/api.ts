@@ -1,0 +1,90 @@
+import { Elysia, t } from "elysia";
+import type { AppContext } from "../context";
+import { authPlugin } from "../auth/plugin";
+import type { Principal } from "../auth/service";
+import { badRequest } from "../http/errors";
+import { ORDER_STATUSES, type OrderStatus } from "./states";
+import { getOrder, listOrders, placeOrder, requestHash, transitionOrder, type OrderActor, type OrderView } from "./service";
+import type { NewLine, OrderHeader } from "./validation";
+
+export function orderJson(o: OrderView) {
+  return {
+    id: o.id, number: o.number, businessDate: o.businessDate, status: o.status, version: o.version, type: o.type,
+    table: o.tableLabel, guests: o.guests, note: o.note,
+    subtotalCents: o.subtotalCents, discountCents: o.discountCents, taxCents: o.taxCents, totalCents: o.totalCents,
+    createdAt: o.createdAt, updatedAt: o.updatedAt,
+    items: o.lines.map((l) => ({
+      id: l.id, menuItemId: l.menuItemId, name: l.name, quantity: l.quantity, unitPriceCents: l.unitPriceCents,
+      modifiers: l.modifiers, note: l.note, seat: l.seat, course: l.course, lineTotalCents: l.voidedAt ? 0 : l.lineTotalCents,
+      fired: !!l.firedAt, voided: !!l.voidedAt, voidReason: l.voidReason, stations: l.stations,
+    })),
+  };
+}
+
+export function actorOf(principal: Principal, ip?: string | null): OrderActor {
+  return { actor: principal.actor, userId: principal.user?.id ?? null, deviceId: principal.device?.id ?? null, ip: ip ?? null };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const optString = (v: unknown, field: string) => {
+  if (v == null) return null;
+  if (typeof v !== "string") throw badRequest(`${field} must be text`, field);
+  return v;
+};
+
+/** Reads the JSON body of POST /api/v1/orders into plain input; types only, the rules live in the service. */
+export function parseOrderBody(body: unknown): OrderHeader & { items: NewLine[] } {
+  if (!isObject(body)) throw badRequest("The body must be a JSON object with type and items");
+  if (typeof body.type !== "string") throw badRequest("type is required: dine_in, takeout, delivery or kiosk", "type");
+  if (!Array.isArray(body.items)) throw badRequest("items must be a list", "items");
+  const items = body.items.map((raw, i): NewLine => {
+    if (!isObject(raw)) throw badRequest("Each item must be an object", `items[${i}]`);
+    return {
+      menuItemId: raw.menuItemId as string, quantity: raw.quantity as number,
+      modifierOptionIds: (raw.modifierOptionIds ?? []) as string[], note: optString(raw.note, `items[${i}].note`),
+      seat: raw.seat as number | null, course: raw.course as number | null,
+    };
+  });
+  return {
+    type: body.type as OrderHeader["type"], table: body.table == null ? null : String(body.table), guests: (body.guests ?? null) as number | null,
+    note: optString(body.note, "note"), items,
+  };
+}
+
+const IDEMPOTENCY_KEY = /^[\w.:-]{8,100}$/;
+
+export function orderApiRoutes(ctx: AppContext) {
+  const db = ctx.database.db;
+  return new Elysia({ name: "orders-api", prefix: "/api/v1/orders" })
+    .use(authPlugin(ctx))
+    .post("/", async ({ body, principal, request, set, server }) => {
+      const key = request.headers.get("idempotency-key");
+      if (!key) throw badRequest("An Idempotency-Key header is required (any unique string of 8-100 letters, digits, - _ . :)", "Idempotency-Key");
+      if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("The Idempotency-Key must be 8-100 letters, digits, - _ . or :", "Idempotency-Key");
+      const input = parseOrderBody(body);
+      const result = await placeOrder(db, principal.restaurant.id, { ...input, fire: true, idempotencyKey: key }, actorOf(principal, server?.requestIP(request)?.address), requestHash(body));
+      set.status = 201;
+      if (result.replayed) set.headers["idempotent-replayed"] = "true";
+      set.headers.location = `/api/v1/orders/${result.order.id}`;
+      return orderJson(result.order);
+    }, { need: "orders.create", body: t.Unknown() })
+    .get("/", async ({ principal, query }) => {
+      const statuses = query.status ? query.status.split(",") : undefined;
+      const bad = statuses?.find((s) => !ORDER_STATUSES.includes(s as OrderStatus));
+      if (bad) throw badRequest(`Unknown status "${bad}" (use ${ORDER_STATUSES.join(", ")})`, "status");
+      const limit = query.limit ? Number(query.limit) : 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest("limit must be 1 to 200", "limit");
+      const orders = await listOrders(db, principal.restaurant.id, { statuses: statuses as OrderStatus[] | undefined, limit });
+      return { orders: orders.map(orderJson) };
+    }, { need: "orders.view", query: t.Object({ status: t.Optional(t.String()), limit: t.Optional(t.String()) }) })
+    .get("/:id", async ({ principal, params }) => orderJson(await getOrder(db, principal.restaurant.id, params.id)),
+      { need: "orders.view", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }) })
+    .post("/:id/transitions", async ({ principal, params, body, request, server }) => {
+      if (!isObject(body) || typeof body.to !== "string") throw badRequest(`Send {"to": "<status>"} with one of ${ORDER_STATUSES.join(", ")}`, "to");
+      if (!ORDER_STATUSES.includes(body.to as OrderStatus)) throw badRequest(`Unknown status "${body.to}" (use ${ORDER_STATUSES.join(", ")})`, "to");
+      const version = body.version == null ? null : Number(body.version);
+      if (version !== null && !Number.isInteger(version)) throw badRequest("version must be a whole number", "version");
+      const order = await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, actorOf(principal, server?.requestIP(request)?.address), { recall: body.recall === true });
+      return orderJson(order);
+    }, { need: "orders.transition", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }), body: t.Unknown() });
+}

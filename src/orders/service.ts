@@ -1,0 +1,300 @@
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client";
+import { withTenant, type Tx } from "../db/tenant";
+import { isUniqueViolation } from "../db/errors";
+import { appendEvent } from "../realtime/events";
+import { recordAudit } from "../audit/service";
+import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from "../http/errors";
+import { allows, type Actor } from "../auth/permissions";
+import { loadOrderableItems } from "../menu/service";
+import { priceOrder, type Discount } from "./pricing";
+import { checkTransition, orderStatusFromLines, type OrderStatus } from "./states";
+import { snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
+import * as q from "./queries";
+
+/** Who changes an order: for permission checks and the audit trail. */
+export type OrderActor = { actor: Actor; userId: string | null; deviceId: string | null; ip?: string | null };
+
+export type LineView = q.OrderItemRow & { stations: { stationId: string; status: "new" | "cooking" | "ready" }[] };
+export type OrderView = q.OrderRow & { lines: LineView[] };
+
+export type PlaceOrderInput = OrderHeader & { items: NewLine[]; fire: boolean; idempotencyKey: string | null };
+export type PlaceResult = { order: OrderView; replayed: boolean };
+
+const conflictStale = () => conflict("Someone else changed this order; reload it and try again", "version");
+
+/** Hash of what a request asked for, so a reused idempotency key with a different body is caught. */
+export function requestHash(body: unknown): string {
+  const canonical = (v: unknown): unknown => Array.isArray(v) ? v.map(canonical)
+    : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash("sha256").update(JSON.stringify(canonical(body))).digest("hex");
+}
+
+/** The business day an order belongs to: the local date, with the day starting at dayStartsAtHour. */
+export function businessDate(now: Date, timeZone: string, dayStartsAtHour: number): string {
+  const shifted = new Date(now.getTime() - dayStartsAtHour * 3_600_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(shifted);
+}
+
+async function loadView(tx: Tx, restaurantId: string, order: q.OrderRow): Promise<OrderView> {
+  return (await loadViews(tx, restaurantId, [order]))[0]!;
+}
+
+/** Orders with their lines and per-station progress, in three queries however many orders. */
+export async function loadViews(tx: Tx, restaurantId: string, orders: q.OrderRow[]): Promise<OrderView[]> {
+  const ids = orders.map((o) => o.id);
+  const [lines, stations] = await Promise.all([q.listOrderItems(tx, restaurantId, ids), q.listLineStations(tx, restaurantId, ids)]);
+  const byLine = new Map<string, LineView["stations"]>();
+  for (const s of stations) {
+    const list = byLine.get(s.orderItemId) ?? [];
+    list.push({ stationId: s.stationId, status: s.status });
+    byLine.set(s.orderItemId, list);
+  }
+  return orders.map((o) => ({
+    ...o,
+    lines: lines.filter((l) => l.orderId === o.id).map((l) => ({ ...l, stations: byLine.get(l.id) ?? [] })),
+  }));
+}
+
+function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps: number; modifiers: { priceDeltaCents: number }[]; voidedAt?: Date | null }[], taxInclusive: boolean, discount: Discount | null) {
+  return priceOrder(lines.map((l) => ({
+    unitPriceCents: l.unitPriceCents, quantity: l.quantity, taxRateBps: l.taxRateBps,
+    modifierDeltasCents: l.modifiers.map((m) => m.priceDeltaCents), voided: !!l.voidedAt,
+  })), { taxInclusive, discount });
+}
+
+function lineRows(restaurantId: string, orderId: string, lines: SnapshotLine[], startPosition: number) {
+  return lines.map((l, i) => ({
+    restaurantId, orderId, menuItemId: l.menuItemId, name: l.name, kitchenName: l.kitchenName, unitPriceCents: l.unitPriceCents,
+    taxRateBps: l.taxRateBps, quantity: l.quantity, modifiers: l.modifiers, note: l.note, seat: l.seat, course: l.course,
+    lineTotalCents: (l.unitPriceCents + l.modifiers.reduce((s, m) => s + m.priceDeltaCents, 0)) * l.quantity,
+    position: startPosition + i,
+  }));
+}
+
+/** Routing is decided when a line is taken (from the menu of that moment) and kept in this map until it fires. */
+type Routing = Map<string, string[]>;
+
+async function fireLines(tx: Tx, restaurantId: string, order: q.OrderRow, lines: q.OrderItemRow[], routing: Routing, round: number) {
+  await q.markLinesFired(tx, restaurantId, lines.map((l) => l.id), round);
+  await q.insertLineStations(tx, lines.flatMap((l) => (routing.get(l.id) ?? []).map((stationId) => ({
+    restaurantId, orderItemId: l.id, stationId, orderId: order.id,
+  }))));
+}
+
+/** Routing for lines already stored (firing a held course or an earlier addition): re-read from the menu. */
+async function routingFor(tx: Tx, restaurantId: string, defaultTax: number, lines: q.OrderItemRow[]): Promise<Routing> {
+  const ids = [...new Set(lines.map((l) => l.menuItemId).filter((id): id is string => !!id))];
+  const menu = await loadOrderableItems(tx, restaurantId, defaultTax, ids);
+  const routing: Routing = new Map();
+  for (const l of lines) {
+    const item = l.menuItemId ? menu.get(l.menuItemId) : undefined;
+    const optionStations = item ? item.groups.flatMap((g) => g.options).filter((o) => l.modifiers.some((m) => m.optionId === o.id) && o.stationId).map((o) => o.stationId!) : [];
+    routing.set(l.id, [...new Set([...(item?.stationIds ?? []), ...optionStations])]);
+  }
+  return routing;
+}
+
+export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrderInput, who: OrderActor, bodyHash: string | null): Promise<PlaceResult> {
+  if (!allows(who.actor, "orders.create")) throw forbidden();
+  const header = validateHeader(input);
+  try {
+    return await withTenant(db, restaurantId, async (tx) => {
+      if (input.idempotencyKey) {
+        const replay = await replayIfSeen(tx, restaurantId, input.idempotencyKey, bodyHash);
+        if (replay) return replay;
+      }
+      const restaurant = await q.lockRestaurant(tx, restaurantId);
+      if (!restaurant) throw notFound("No such restaurant");
+      // A concurrent duplicate may have committed while we waited for the lock.
+      if (input.idempotencyKey) {
+        const replay = await replayIfSeen(tx, restaurantId, input.idempotencyKey, bodyHash);
+        if (replay) return replay;
+      }
+      const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, input.items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
+      const lines = snapshotLines(input.items, menu);
+      const totals = totalsFor(lines, restaurant.taxInclusive, null);
+      const date = businessDate(new Date(), restaurant.timeZone, restaurant.dayStartsAtHour);
+      const order = await q.insertOrder(tx, {
+        restaurantId, number: await q.nextOrderNumber(tx, restaurantId, date), businessDate: date, type: header.type,
+        tableLabel: header.table, guests: header.guests, note: header.note, status: "open",
+        subtotalCents: totals.subtotalCents, taxCents: totals.taxCents, totalCents: totals.totalCents, discountCents: 0,
+        idempotencyKey: input.idempotencyKey, requestHash: bodyHash, createdBy: who.userId, deviceId: who.deviceId,
+      });
+      const stored = await q.insertOrderItems(tx, lineRows(restaurantId, order.id, lines, 0));
+      let final = order;
+      if (input.fire) {
+        const routing: Routing = new Map(stored.map((row, i) => [row.id, lines[i]!.stationIds]));
+        await fireLines(tx, restaurantId, order, stored.filter((l) => !l.held), routing, 1);
+        final = (await q.updateOrderVersioned(tx, restaurantId, order.id, order.version, { status: "sent" }))!;
+      }
+      await appendEvent(tx, restaurantId, input.fire ? "order.fired" : "order.created", { orderId: order.id, number: order.number, round: input.fire ? 1 : 0 });
+      return { order: await loadView(tx, restaurantId, final), replayed: false };
+    });
+  } catch (error) {
+    // Two identical submits raced past both checks: the unique index decided; answer with the winner.
+    if (input.idempotencyKey && isUniqueViolation(error)) {
+      const replay = await withTenant(db, restaurantId, (tx) => replayIfSeen(tx, restaurantId, input.idempotencyKey!, bodyHash));
+      if (replay) return replay;
+    }
+    throw error;
+  }
+}
+
+async function replayIfSeen(tx: Tx, restaurantId: string, key: string, bodyHash: string | null): Promise<PlaceResult | null> {
+  const existing = await q.findOrderByIdempotencyKey(tx, restaurantId, key);
+  if (!existing) return null;
+  if (bodyHash && existing.requestHash && existing.requestHash !== bodyHash) {
+    throw unprocessable("This Idempotency-Key was already used for a different order", "idempotencyKey");
+  }
+  return { order: await loadView(tx, restaurantId, existing), replayed: true };
+}
+
+export async function getOrder(db: Db, restaurantId: string, orderId: string): Promise<OrderView> {
+  return withTenant(db, restaurantId, async (tx) => {
+    const order = await q.findOrder(tx, restaurantId, orderId);
+    if (!order) throw notFound("No such order");
+    return loadView(tx, restaurantId, order);
+  });
+}
+
+export async function listOrders(db: Db, restaurantId: string, filter: { statuses?: OrderStatus[]; limit?: number }): Promise<OrderView[]> {
+  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.listOrders(tx, restaurantId, { statuses: filter.statuses, limit: filter.limit ?? 50 })));
+}
+
+/** Runs a change on one order: locks it, checks the version, applies, re-prices, bumps the version, appends the event. */
+async function changeOrder(
+  db: Db, restaurantId: string, orderId: string, version: number | null, eventType: string,
+  apply: (tx: Tx, order: OrderView, restaurant: NonNullable<Awaited<ReturnType<typeof q.lockRestaurant>>>) => Promise<{ status?: OrderStatus; discount?: { cents: number; reason: string | null }; event?: Record<string, unknown> } | void>,
+): Promise<OrderView> {
+  return withTenant(db, restaurantId, async (tx) => {
+    const restaurant = await q.lockRestaurant(tx, restaurantId);
+    const current = await q.findOrder(tx, restaurantId, orderId, { lock: true });
+    if (!restaurant || !current) throw notFound("No such order");
+    if (version !== null && current.version !== version) throw conflictStale();
+    const result = (await apply(tx, await loadView(tx, restaurantId, current), restaurant)) ?? {};
+    const after = await loadView(tx, restaurantId, current);
+    const discountCents = result.discount?.cents ?? current.discountCents;
+    const totals = totalsFor(after.lines, restaurant.taxInclusive, discountCents ? { kind: "amount", cents: discountCents } : null);
+    const updated = await q.updateOrderVersioned(tx, restaurantId, orderId, current.version, {
+      status: result.status ?? current.status,
+      subtotalCents: totals.subtotalCents, taxCents: totals.taxCents, totalCents: totals.totalCents, discountCents: totals.discountCents,
+      discountReason: result.discount ? result.discount.reason : current.discountReason,
+      closedAt: result.status === "completed" || result.status === "cancelled" ? new Date() : current.closedAt,
+    });
+    if (!updated) throw conflictStale();
+    await appendEvent(tx, restaurantId, eventType, { orderId, number: current.number, version: updated.version, ...(result.event ?? {}) });
+    return { ...after, ...updated };
+  });
+}
+
+function assertEditable(order: q.OrderRow) {
+  if (order.status === "completed" || order.status === "cancelled") throw conflict(`The order is ${order.status}; it cannot change any more`, "status");
+}
+
+/** Adds lines to an open or sent order (reopened to add items); they wait until fired. */
+export async function addItems(db: Db, restaurantId: string, orderId: string, version: number | null, items: NewLine[], who: OrderActor) {
+  if (!allows(who.actor, "orders.create")) throw forbidden();
+  return changeOrder(db, restaurantId, orderId, version, "order.updated", async (tx, order, restaurant) => {
+    assertEditable(order);
+    const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
+    const lines = snapshotLines(items, menu);
+    await q.insertOrderItems(tx, lineRows(restaurantId, orderId, lines, order.lines.length));
+    return { event: { added: lines.length } };
+  });
+}
+
+/**
+ * Fires every line not yet fired and not held (or one course). The first fire sends the order; later
+ * fires are additions and show on the kitchen as a new round.
+ */
+export async function fireOrder(db: Db, restaurantId: string, orderId: string, version: number | null, who: OrderActor, opts: { course?: number } = {}) {
+  if (!allows(who.actor, "orders.create")) throw forbidden();
+  return changeOrder(db, restaurantId, orderId, version, "order.fired", async (tx, order, restaurant) => {
+    assertEditable(order);
+    const pending = order.lines.filter((l) => !l.firedAt && !l.voidedAt && (opts.course ? l.course === opts.course : !l.held));
+    if (!pending.length) throw conflict(opts.course ? `Nothing in course ${opts.course} is waiting to be sent` : "Nothing is waiting to be sent", "items");
+    const round = Math.max(0, ...order.lines.map((l) => l.fireRound ?? 0)) + 1;
+    await fireLines(tx, restaurantId, order, pending, await routingFor(tx, restaurantId, restaurant.taxRateBps, pending), round);
+    const stillNew = order.status === "open" ? "sent" : order.status === "ready" ? "preparing" : order.status;
+    return { status: stillNew, event: { round, lines: pending.length } };
+  });
+}
+
+export async function holdCourse(db: Db, restaurantId: string, orderId: string, version: number | null, course: number, held: boolean, who: OrderActor) {
+  if (!allows(who.actor, "orders.create")) throw forbidden();
+  if (!Number.isInteger(course) || course < 1 || course > 9) throw badRequest("Course must be 1 to 9", "course");
+  return changeOrder(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
+    assertEditable(order);
+    await q.setLinesHeld(tx, restaurantId, orderId, course, held);
+  });
+}
+
+/**
+ * Removes a line. Before it is fired that is free; after, it is a void: it needs orders.void_fired (or a
+ * manager's PIN override, passed as overrideBy) and a reason, stays on the ticket marked VOID, and is audited.
+ */
+export async function removeLine(db: Db, restaurantId: string, orderId: string, lineId: string, version: number | null, who: OrderActor,
+  opts: { reason?: string | null; overrideBy?: { userId: string; actor: Actor } | null } = {}) {
+  if (!allows(who.actor, "orders.create")) throw forbidden();
+  return changeOrder(db, restaurantId, orderId, version, "order.line_removed", async (tx, order) => {
+    assertEditable(order);
+    const line = order.lines.find((l) => l.id === lineId);
+    if (!line) throw notFound("No such line on this order");
+    if (line.voidedAt) throw conflict("This line is already void", "lineId");
+    if (!line.firedAt) {
+      await q.deleteUnfiredLine(tx, restaurantId, lineId);
+      return { event: { lineId, voided: false } };
+    }
+    const approver = allows(who.actor, "orders.void_fired") ? { userId: who.userId, actor: who.actor } : opts.overrideBy ?? null;
+    if (!approver || !allows(approver.actor, "orders.void_fired")) {
+      throw new HttpError(403, "manager_required", "This item was already sent to the kitchen: a manager must approve the void", "override");
+    }
+    const reason = opts.reason?.trim();
+    if (!reason) throw badRequest("Say why the item is voided", "reason");
+    if (reason.length > 200) throw badRequest("The reason must be at most 200 characters", "reason");
+    await q.voidLine(tx, restaurantId, lineId, reason, approver.userId);
+    await recordAudit(tx, {
+      restaurantId, action: approver === opts.overrideBy ? "order.void_override" : "order.void", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
+      data: { orderId, number: order.number, lineId, item: line.name, quantity: line.quantity, reason, approvedBy: approver.userId },
+    });
+    return { event: { lineId, voided: true, stationIds: line.stations.map((s) => s.stationId) } };
+  });
+}
+
+export async function applyDiscount(db: Db, restaurantId: string, orderId: string, version: number | null, discount: Discount | null, reason: string | null, who: OrderActor) {
+  if (!allows(who.actor, "orders.discount")) throw forbidden("Discounts need a manager");
+  if (discount && !reason?.trim()) throw badRequest("Say why the discount is given", "reason");
+  if (discount?.kind === "percent" && (!Number.isInteger(discount.bps) || discount.bps < 1 || discount.bps > 10_000)) throw badRequest("A percent discount must be between 0.01% and 100%", "percent");
+  if (discount?.kind === "amount" && (!Number.isInteger(discount.cents) || discount.cents < 1)) throw badRequest("A discount amount must be positive", "amount");
+  return changeOrder(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
+    assertEditable(order);
+    const cents = discount ? totalsFor(order.lines, false, discount).discountCents : 0;
+    await recordAudit(tx, { restaurantId, action: "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, discount, reason, cents } });
+    return { discount: { cents, reason: reason?.trim() || null } };
+  });
+}
+
+/** An explicit status change from the API or expo; recall is its own, audited, move. */
+export async function transitionOrder(db: Db, restaurantId: string, orderId: string, to: OrderStatus, version: number | null, who: OrderActor, opts: { recall?: boolean } = {}) {
+  if (!allows(who.actor, opts.recall ? "orders.recall" : "orders.transition")) throw forbidden();
+  return changeOrder(db, restaurantId, orderId, version, "order.status", async (tx, order) => {
+    const check = checkTransition(order.status, to, opts);
+    if (!check.ok) throw conflict(check.message, "to");
+    if (to === "sent" && !order.lines.some((l) => !l.voidedAt)) throw conflict("An order with no items cannot be sent", "to");
+    if (to === "sent") {
+      const pending = order.lines.filter((l) => !l.firedAt && !l.voidedAt && !l.held);
+      await fireLines(tx, restaurantId, order, pending, await routingFor(tx, restaurantId, 0, pending), 1);
+    }
+    if (check.recall) {
+      await recordAudit(tx, { restaurantId, action: "order.recall", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, number: order.number, from: order.status, to } });
+    }
+    return { status: to, event: { from: order.status, to, recall: check.recall } };
+  });
+}
+
+/** Recomputes the order's kitchen status from its lines (used after bumps). */
+export function kitchenStatus(order: OrderView): OrderStatus {
+  const lines = order.lines.filter((l) => l.firedAt && !l.voidedAt).flatMap((l) => l.stations.map((s) => s.status));
+  return orderStatusFromLines(order.status, lines);
+}
