@@ -6,6 +6,7 @@ import { withSystem } from "./db/tenant";
 import { countRestaurants } from "./restaurants/queries";
 import { seedDemo } from "./restaurants/demo";
 import { printDemo } from "./cli/print";
+import { createRateLimiter } from "./ops/rate-limit";
 
 async function main() {
   const config = loadConfig();
@@ -18,7 +19,8 @@ async function main() {
   }
 
   let shuttingDown = false;
-  const app = createApp({ config, database, log, isShuttingDown: () => shuttingDown });
+  const rateLimiter = createRateLimiter(config.redisUrl, log);
+  const app = createApp({ config, database, log, isShuttingDown: () => shuttingDown, rateLimiter });
   app.listen({ port: config.port, hostname: config.host });
   log.info({ port: app.server?.port }, "listening");
 
@@ -30,6 +32,7 @@ async function main() {
     const timer = setTimeout(() => { log.warn("drain timed out"); process.exit(1); }, 10_000);
     await app.stop();
     await database.close();
+    await rateLimiter.close();
     clearTimeout(timer);
     log.info("stopped");
     process.exit(0);

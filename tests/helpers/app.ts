@@ -2,6 +2,7 @@ import { loadConfig, type Config } from "../../src/config";
 import { createApp } from "../../src/app";
 import { createLogger } from "../../src/ops/logger";
 import type { Database } from "../../src/db/client";
+import { createRateLimiter, type RateLimiter } from "../../src/ops/rate-limit";
 
 export const TEST_ORIGIN = "http://localhost";
 
@@ -9,11 +10,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }), ...overrides };
 }
 
-export function makeTestApp(database: Database, overrides: Partial<Config> = {}) {
+export function makeTestApp(database: Database, overrides: Partial<Config> = {}, rateLimiter?: RateLimiter) {
   const config = testConfig(overrides);
   const log = createLogger(config);
-  const app = createApp({ config, database, log, isShuttingDown: () => false });
-  return { app, config, log };
+  const limiter = rateLimiter ?? createRateLimiter(null);
+  const app = createApp({ config, database, log, isShuttingDown: () => false, rateLimiter: limiter });
+  return { app, config, log, rateLimiter: limiter };
 }
 
 type Init = RequestInit & { json?: unknown; form?: Record<string, string | string[]> };
