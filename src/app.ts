@@ -9,6 +9,7 @@ import { assetRoutes } from "./ops/assets";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
 import { orderApiRoutes } from "./orders/api";
+import { posRoutes } from "./orders/pos-routes";
 import { routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -76,7 +77,8 @@ function buildApp(ctx: AppContext) {
     .use(assetRoutes())
     .use(opsRoutes(ctx))
     .use(authRoutes(ctx))
-    .use(orderApiRoutes(ctx));
+    .use(orderApiRoutes(ctx))
+    .use(posRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

@@ -6,7 +6,7 @@ import { appendEvent } from "../realtime/events";
 import { recordAudit } from "../audit/service";
 import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from "../http/errors";
 import { allows, type Actor } from "../auth/permissions";
-import { loadOrderableItems } from "../menu/service";
+import { loadOrderableItems, loadPosMenu, type PosMenu } from "../menu/service";
 import { priceOrder, type Discount } from "./pricing";
 import { checkTransition, orderStatusFromLines, type OrderStatus } from "./states";
 import { snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
@@ -18,7 +18,8 @@ export type OrderActor = { actor: Actor; userId: string | null; deviceId: string
 export type LineView = q.OrderItemRow & { stations: { stationId: string; status: "new" | "cooking" | "ready" }[] };
 export type OrderView = q.OrderRow & { lines: LineView[] };
 
-export type PlaceOrderInput = OrderHeader & { items: NewLine[]; fire: boolean; idempotencyKey: string | null };
+/** draft: a POS ticket opened before its first item (may start empty; never fired on creation). */
+export type PlaceOrderInput = OrderHeader & { items: NewLine[]; fire: boolean; idempotencyKey: string | null; draft?: boolean };
 export type PlaceResult = { order: OrderView; replayed: boolean };
 
 const conflictStale = () => conflict("Someone else changed this order; reload it and try again", "version");
@@ -112,7 +113,7 @@ export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrder
         if (replay) return replay;
       }
       const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, input.items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
-      const lines = snapshotLines(input.items, menu);
+      const lines = input.draft && !input.fire && input.items.length === 0 ? [] : snapshotLines(input.items, menu);
       const totals = totalsFor(lines, restaurant.taxInclusive, null);
       const date = businessDate(new Date(), restaurant.timeZone, restaurant.dayStartsAtHour);
       const order = await q.insertOrder(tx, {
@@ -297,4 +298,21 @@ export async function transitionOrder(db: Db, restaurantId: string, orderId: str
 export function kitchenStatus(order: OrderView): OrderStatus {
   const lines = order.lines.filter((l) => l.firedAt && !l.voidedAt).flatMap((l) => l.stations.map((s) => s.status));
   return orderStatusFromLines(order.status, lines);
+}
+
+export type PosScreen = { menu: PosMenu; order: OrderView | null; open: q.OrderRow[] };
+
+/** Everything the POS screen shows, read in one transaction. */
+export async function loadPosScreen(db: Db, restaurantId: string, defaultTaxRateBps: number, orderId: string | null): Promise<PosScreen> {
+  return withTenant(db, restaurantId, async (tx) => {
+    const menu = await loadPosMenu(tx, restaurantId, defaultTaxRateBps);
+    const row = orderId ? await q.findOrder(tx, restaurantId, orderId) : null;
+    const open = await q.listOrders(tx, restaurantId, { statuses: ["open", "sent", "preparing", "ready"], limit: 100 });
+    return { menu, order: row ? await loadView(tx, restaurantId, row) : null, open };
+  });
+}
+
+/** One menu item as the POS picker needs it (null when unknown to this restaurant). */
+export async function loadPickerItem(db: Db, restaurantId: string, defaultTaxRateBps: number, itemId: string) {
+  return withTenant(db, restaurantId, async (tx) => (await loadOrderableItems(tx, restaurantId, defaultTaxRateBps, [itemId])).get(itemId) ?? null);
 }

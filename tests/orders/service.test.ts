@@ -6,6 +6,7 @@ import { demoMenu } from "../helpers/menu";
 import { seedDemo } from "../../src/restaurants/demo";
 import { addItems, applyDiscount, businessDate, fireOrder, holdCourse, placeOrder, removeLine, getOrder, type OrderActor } from "../../src/orders/service";
 import { rowsOf } from "../../src/db/client";
+import type { NewLine } from "../../src/orders/validation";
 
 describe("order engine", () => {
   let db: TestDatabase;
@@ -16,7 +17,7 @@ describe("order engine", () => {
   const kitchen: OrderActor = { actor: "kitchen", userId: null, deviceId: null };
   const fries = () => ({ menuItemId: m.item("Fries").id, quantity: 1, modifierOptionIds: [m.option("Fries", "Small")] });
   const salad = (course = 1) => ({ menuItemId: m.item("Caesar Salad").id, quantity: 1, course });
-  const open = (items = [fries()]) => placeOrder(db.db, rid, { type: "dine_in", table: "4", guests: 2, items, fire: false, idempotencyKey: null }, server, null);
+  const open = (items: NewLine[] = [fries()]) => placeOrder(db.db, rid, { type: "dine_in", table: "4", guests: 2, items, fire: false, idempotencyKey: null }, server, null);
 
   beforeAll(async () => {
     db = await openTestDatabase("postgres");

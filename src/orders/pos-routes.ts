@@ -1,0 +1,173 @@
+import { Elysia, t, type Context } from "elysia";
+import type { AppContext } from "../context";
+import { authPlugin } from "../auth/plugin";
+import type { Principal } from "../auth/service";
+import { allows } from "../auth/permissions";
+import { checkManagerPin } from "../auth/override";
+import { RULES, type LimitKey } from "../ops/rate-limit";
+import { badRequest, HttpError, notFound } from "../http/errors";
+import { parseMoney } from "./pricing";
+import { actorOf } from "./api";
+import {
+  addItems, applyDiscount, fireOrder, holdCourse, loadPickerItem, loadPosScreen, placeOrder, removeLine, requestHash, transitionOrder, getOrder, type OrderView,
+} from "./service";
+import type { NewLine, OrderHeader } from "./validation";
+import { OpenOrdersPage, PosPage } from "../../views/pos/page";
+import { Ticket } from "../../views/pos/ticket";
+import { Picker } from "../../views/pos/picker";
+
+const isHx = (request: Request) => request.headers.get("hx-request") === "true";
+const list = (v: unknown): string[] => (v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const optInt = (v: unknown, field: string): number | null => {
+  if (v == null || v === "") return null;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw badRequest(`${field} must be a whole number`, field);
+  return n;
+};
+const versionOf = (body: Record<string, unknown>) => optInt(body.version, "version");
+
+/** "5.00" -> amount, "10%" -> percent. */
+export function parseDiscount(text: string) {
+  const s = text.trim();
+  if (s.endsWith("%")) {
+    const pct = Number(s.slice(0, -1).trim());
+    if (!Number.isFinite(pct) || pct <= 0 || pct > 100) throw badRequest("A percent discount must be more than 0% and at most 100%", "value");
+    return { kind: "percent" as const, bps: Math.round(pct * 100) };
+  }
+  const cents = parseMoney(s);
+  if (cents === null || cents === 0) throw badRequest("Enter an amount like 5.00 or a percent like 10%", "value");
+  return { kind: "amount" as const, cents };
+}
+
+export function posRoutes(ctx: AppContext) {
+  const db = ctx.database.db;
+  const screenFor = (p: Principal, orderId: string | null) => loadPosScreen(db, p.restaurant.id, p.restaurant.taxRateBps, orderId);
+  const ticketProps = (p: Principal) => ({ currency: p.restaurant.currency, canVoid: allows(p.actor, "orders.void_fired"), canDiscount: allows(p.actor, "orders.discount") });
+
+  /** Answers a ticket action: the ticket fragment for htmx (errors shown on it), a redirect for plain forms. */
+  async function respond(p: Principal, request: Request, set: Context["set"], orderId: string, work: () => Promise<OrderView>, extra = "") {
+    try {
+      const order = await work();
+      if (!isHx(request)) return redirectTo(set, `/pos?order=${order.id}`);
+      return (Ticket({ order, ...ticketProps(p) }) as string) + extra;
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      const order = await getOrder(db, p.restaurant.id, orderId).catch(() => null);
+      if (!order) throw error;
+      set.status = error.status;
+      if (!isHx(request)) {
+        const screen = await screenFor(p, orderId);
+        return PosPage(pageProps(p, screen, { ticketError: error.message }));
+      }
+      return Ticket({ order, ...ticketProps(p), error: error.message });
+    }
+  }
+
+  function redirectTo(set: Context["set"], location: string) {
+    set.status = 303;
+    set.headers.location = location;
+    return "";
+  }
+
+  function pageProps(p: Principal, screen: Awaited<ReturnType<typeof screenFor>>, extra: { error?: string; ticketError?: string; picker?: JSX.Element } = {}) {
+    return {
+      nonce: "", screen, restaurantName: p.restaurant.name, staffName: p.user?.name ?? p.device?.name ?? "",
+      ...ticketProps(p), idempotencyKey: crypto.randomUUID(), lastSeq: p.restaurant.eventSeq, ...extra,
+    };
+  }
+
+  const idParams = t.Object({ id: t.String({ format: "uuid", error: "No such order" }) });
+  const form = t.Record(t.String(), t.Any());
+
+  return new Elysia({ name: "pos" })
+    .use(authPlugin(ctx))
+    .get("/pos", async ({ principal, query, nonce }) => {
+      const screen = await screenFor(principal, query.order ?? null);
+      if (query.order && !screen.order) throw notFound("No such order");
+      return PosPage({ ...pageProps(principal, screen), nonce });
+    }, { need: "orders.create", query: t.Object({ order: t.Optional(t.String({ format: "uuid", error: "No such order" })) }) })
+    .get("/pos/orders", async ({ principal, nonce }) => {
+      const screen = await screenFor(principal, null);
+      return OpenOrdersPage({ nonce, screen, restaurantName: principal.restaurant.name, currency: principal.restaurant.currency, staffName: principal.user?.name ?? "" });
+    }, { need: "orders.view" })
+    .post("/pos/orders", async ({ principal, body, set, nonce, request, server }) => {
+      const header: OrderHeader = {
+        type: String(body.type ?? "") as OrderHeader["type"], table: body.table ? String(body.table) : null,
+        guests: optInt(body.guests, "guests"),
+      };
+      const key = String(body.idempotencyKey ?? "");
+      try {
+        const { order } = await placeOrder(db, principal.restaurant.id, { ...header, items: [], fire: false, draft: true, idempotencyKey: key || null },
+          actorOf(principal, server?.requestIP(request)?.address), requestHash(header));
+        return redirectTo(set, `/pos?order=${order.id}`);
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status >= 500) throw error;
+        set.status = error.status;
+        return PosPage({ ...pageProps(principal, await screenFor(principal, null), { error: error.message }), nonce });
+      }
+    }, { need: "orders.create", body: form })
+    .get("/pos/orders/:id/pick/:itemId", async ({ principal, params, request, nonce }) => {
+      const item = await loadPickerItem(db, principal.restaurant.id, principal.restaurant.taxRateBps, params.itemId);
+      if (!item) throw notFound("No such item on this menu");
+      const picker = Picker({ item, orderId: params.id, currency: principal.restaurant.currency }) as string;
+      if (isHx(request)) return picker;
+      const screen = await screenFor(principal, params.id);
+      if (!screen.order) throw notFound("No such order");
+      return PosPage({ ...pageProps(principal, screen, { picker }), nonce });
+    }, { need: "orders.create", params: t.Object({ id: t.String({ format: "uuid" }), itemId: t.String({ format: "uuid" }) }) })
+    .post("/pos/orders/:id/items", async ({ principal, params, body, request, set, server }) => {
+      const line: NewLine = {
+        menuItemId: String(body.itemId ?? ""), quantity: optInt(body.quantity, "quantity") ?? 1, modifierOptionIds: list(body.optionIds),
+        note: body.note ? String(body.note) : null, seat: optInt(body.seat, "seat"), course: optInt(body.course, "course"),
+      };
+      const who = actorOf(principal, server?.requestIP(request)?.address);
+      try {
+        const order = await addItems(db, principal.restaurant.id, params.id, null, [line], who);
+        if (!isHx(request)) return redirectTo(set, `/pos?order=${order.id}`);
+        // Close the picker along with the swap.
+        return (Ticket({ order, ...ticketProps(principal) }) as string) + `<div id="picker" hx-swap-oob="true"></div>`;
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status >= 500 || !line.modifierOptionIds?.length && error.status !== 409 && error.status !== 422) {
+          return respond(principal, request, set, params.id, () => { throw error; });
+        }
+        // A modifier rule broke: show it in the picker, with the guest's choices kept.
+        const item = await loadPickerItem(db, principal.restaurant.id, principal.restaurant.taxRateBps, line.menuItemId);
+        if (!item) return respond(principal, request, set, params.id, () => { throw error; });
+        set.status = error.status;
+        set.headers["hx-retarget"] = "#picker";
+        set.headers["hx-reswap"] = "innerHTML";
+        return Picker({ item, orderId: params.id, currency: principal.restaurant.currency, error: error.message, chosen: line.modifierOptionIds });
+      }
+    }, { need: "orders.create", params: idParams, body: form })
+    .post("/pos/orders/:id/send", ({ principal, params, body, request, set, server }) =>
+      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, server?.requestIP(request)?.address))),
+      { need: "orders.create", params: idParams, body: form })
+    .post("/pos/orders/:id/fire", ({ principal, params, body, request, set, server }) =>
+      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, server?.requestIP(request)?.address), { course: optInt(body.course, "course") ?? undefined })),
+      { need: "orders.create", params: idParams, body: form })
+    .post("/pos/orders/:id/hold", ({ principal, params, body, request, set, server }) =>
+      respond(principal, request, set, params.id, () => holdCourse(db, principal.restaurant.id, params.id, versionOf(body), optInt(body.course, "course") ?? 0, body.held === "true", actorOf(principal, server?.requestIP(request)?.address))),
+      { need: "orders.create", params: idParams, body: form })
+    .post("/pos/orders/:id/discount", ({ principal, params, body, request, set, server }) =>
+      respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? "")), String(body.reason ?? ""), actorOf(principal, server?.requestIP(request)?.address))),
+      { need: "orders.discount", params: idParams, body: form })
+    .post("/pos/orders/:id/cancel", ({ principal, params, body, request, set, server }) =>
+      respond(principal, request, set, params.id, () => transitionOrder(db, principal.restaurant.id, params.id, "cancelled", versionOf(body), actorOf(principal, server?.requestIP(request)?.address))),
+      { need: "orders.transition", params: idParams, body: form })
+    .post("/pos/orders/:id/lines/:lineId/remove", ({ principal, params, body, request, set, server }) =>
+      respond(principal, request, set, params.id, async () => {
+        const ip = server?.requestIP(request)?.address ?? null;
+        const pin = body.managerPin ? String(body.managerPin) : "";
+        let overrideBy = null;
+        if (pin) {
+          // A PIN typed at the till is guessable: the same limits as PIN sign-on apply.
+          const keys: LimitKey[] = [[RULES.pinDevice, principal.device?.id ?? principal.user?.id], [RULES.pinIp, ip]];
+          await ctx.rateLimiter.attempt(keys);
+          overrideBy = await checkManagerPin(db, ctx.config.pinPepper, principal.restaurant.id, pin);
+          if (!overrideBy) throw new HttpError(403, "manager_required", "That is not a manager's PIN", "managerPin");
+          await ctx.rateLimiter.forgive(keys);
+        }
+        return removeLine(db, principal.restaurant.id, params.id, params.lineId, versionOf(body), actorOf(principal, ip), { reason: body.reason ? String(body.reason) : null, overrideBy });
+      }),
+      { need: "orders.create", params: t.Object({ id: t.String({ format: "uuid" }), lineId: t.String({ format: "uuid" }) }), body: form });
+}

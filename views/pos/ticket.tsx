@@ -1,0 +1,126 @@
+import type { OrderView, LineView } from "../../src/orders/service";
+import { money, ORDER_TYPE_LABELS, signedMoney } from "./format";
+
+type TicketProps = { order: OrderView; currency: string; canVoid: boolean; canDiscount: boolean; error?: string; notice?: string };
+
+function VersionField({ order }: { order: OrderView }) {
+  return <input type="hidden" name="version" value={String(order.version)} />;
+}
+
+/** A small form posting to one ticket action and swapping the ticket with the answer. */
+function Action(props: { order: OrderView; path: string; label: string; kind?: string; fields?: Record<string, string> }) {
+  const action = `/pos/orders/${props.order.id}/${props.path}`;
+  return (
+    <form method="post" action={action} hx-post={action} hx-target="#ticket" hx-swap="outerHTML" class="inline">
+      <VersionField order={props.order} />
+      {Object.entries(props.fields ?? {}).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
+      <button class={`btn ${props.kind ?? ""}`} type="submit" safe>{props.label}</button>
+    </form>
+  );
+}
+
+function lineState(line: LineView): { label: string; cls: string } {
+  if (line.voidedAt) return { label: "VOID", cls: "crit" };
+  if (!line.firedAt) return { label: line.held ? "HOLD" : "NEW", cls: line.held ? "warn" : "" };
+  if (line.stations.length && line.stations.every((s) => s.status === "ready")) return { label: "READY", cls: "ok" };
+  return { label: "SENT", cls: "ok" };
+}
+
+function Line({ line, order, currency, canVoid }: { line: LineView; order: OrderView; currency: string; canVoid: boolean }) {
+  const state = lineState(line);
+  const unit = line.unitPriceCents + line.modifiers.reduce((s, m) => s + m.priceDeltaCents, 0);
+  const editable = order.status !== "completed" && order.status !== "cancelled";
+  return (
+    <li class={`line${line.voidedAt ? " voided" : ""}`} id={`line-${line.id}`}>
+      <div class="row">
+        <strong class="qty" safe>{`${line.quantity}×`}</strong>
+        <span class="grow line-name" safe>{line.name}</span>
+        <span class={`badge ${state.cls}`} safe>{state.label}</span>
+        <span class="line-total" safe>{money(line.voidedAt ? 0 : unit * line.quantity, currency)}</span>
+      </div>
+      {line.modifiers.length ? (
+        <ul class="mods">{line.modifiers.map((m) => <li><span safe>{m.name}</span> <span class="muted" safe>{signedMoney(m.priceDeltaCents, currency)}</span></li>)}</ul>
+      ) : ""}
+      {line.note ? <p class="note" safe>{`Note: ${line.note}`}</p> : ""}
+      <p class="muted tags" safe>{[line.seat ? `Seat ${line.seat}` : "", `Course ${line.course}`, line.voidReason ? `Void: ${line.voidReason}` : ""].filter(Boolean).join(" · ")}</p>
+      {editable && !line.voidedAt && !line.firedAt ? <Action order={order} path={`lines/${line.id}/remove`} label="Remove" kind="small" /> : ""}
+      {editable && !line.voidedAt && line.firedAt ? (
+        <details class="void">
+          <summary class="btn small">Void…</summary>
+          <form method="post" action={`/pos/orders/${order.id}/lines/${line.id}/remove`} hx-post={`/pos/orders/${order.id}/lines/${line.id}/remove`} hx-target="#ticket" hx-swap="outerHTML" class="stack">
+            <VersionField order={order} />
+            <label>Reason<input type="text" name="reason" required maxlength="200" autocomplete="off" /></label>
+            {canVoid ? "" : <label>Manager PIN<input type="password" name="managerPin" required inputmode="numeric" pattern="[0-9]{4,6}" autocomplete="off" /></label>}
+            <button class="btn danger" type="submit">Void item</button>
+          </form>
+        </details>
+      ) : ""}
+    </li>
+  );
+}
+
+/** The running ticket: the same component for the full page and every htmx swap (id="ticket"). */
+export function Ticket({ order, currency, canVoid, canDiscount, error, notice }: TicketProps) {
+  const pending = order.lines.filter((l) => !l.firedAt && !l.voidedAt);
+  const unheld = pending.filter((l) => !l.held);
+  const courses = [...new Set(pending.map((l) => l.course))].sort();
+  const editable = order.status !== "completed" && order.status !== "cancelled";
+  const header = [ORDER_TYPE_LABELS[order.type], order.tableLabel ? `Table ${order.tableLabel}` : "", order.guests ? `${order.guests} guests` : ""].filter(Boolean).join(" · ");
+  return (
+    <section id="ticket" class="ticket card" aria-live="polite" data-order={order.id} data-version={String(order.version)}>
+      <header class="row">
+        <h2 class="grow" safe>{`Order #${order.number}`}</h2>
+        <span class="badge" safe>{order.status.toUpperCase()}</span>
+      </header>
+      <p class="muted" safe>{header}</p>
+      {error ? <p class="flash error" role="alert" safe>{error}</p> : ""}
+      {notice ? <p class="flash" role="status" safe>{notice}</p> : ""}
+      {order.lines.length ? (
+        <ol class="lines">{order.lines.map((line) => <Line line={line} order={order} currency={currency} canVoid={canVoid} />)}</ol>
+      ) : <p class="muted empty">Tap an item to add it.</p>}
+      <dl class="totals">
+        <dt>Subtotal</dt><dd safe>{money(order.subtotalCents, currency)}</dd>
+        {order.discountCents ? <><dt safe>{`Discount${order.discountReason ? ` (${order.discountReason})` : ""}`}</dt><dd safe>{money(-order.discountCents, currency)}</dd></> : ""}
+        <dt>Tax</dt><dd safe>{money(order.taxCents, currency)}</dd>
+        <dt class="total">Total</dt><dd class="total" safe>{money(order.totalCents, currency)}</dd>
+      </dl>
+      {editable ? (
+        <div class="ticket-actions stack">
+          {unheld.length ? <Action order={order} path="send" label={order.status === "open" ? `Send to kitchen (${unheld.length})` : `Send addition (${unheld.length})`} kind="primary big" /> : ""}
+          {courses.length ? (
+            <div class="row">
+              {courses.map((c) => {
+                const held = pending.some((l) => l.course === c && l.held);
+                return (
+                  <>
+                    <Action order={order} path="hold" label={held ? `Release course ${c}` : `Hold course ${c}`} kind="small" fields={{ course: String(c), held: held ? "false" : "true" }} />
+                    {held ? <Action order={order} path="fire" label={`Fire course ${c}`} kind="small" fields={{ course: String(c) }} /> : ""}
+                  </>
+                );
+              })}
+            </div>
+          ) : ""}
+          {canDiscount ? (
+            <details>
+              <summary class="btn small">Discount…</summary>
+              <form method="post" action={`/pos/orders/${order.id}/discount`} hx-post={`/pos/orders/${order.id}/discount`} hx-target="#ticket" hx-swap="outerHTML" class="stack">
+                <VersionField order={order} />
+                <div class="row">
+                  <label class="grow">Amount or percent<input type="text" name="value" required placeholder="5.00 or 10%" autocomplete="off" /></label>
+                </div>
+                <label>Reason<input type="text" name="reason" required maxlength="200" autocomplete="off" /></label>
+                <button class="btn" type="submit">Apply discount</button>
+              </form>
+            </details>
+          ) : ""}
+          {order.status === "open" || order.status === "sent" ? (
+            <details>
+              <summary class="btn small danger">Cancel order…</summary>
+              <Action order={order} path="cancel" label="Yes, cancel this order" kind="danger" />
+            </details>
+          ) : ""}
+        </div>
+      ) : ""}
+    </section>
+  );
+}
