@@ -25,6 +25,9 @@ const optInt = (v: unknown, field: string): number | null => {
   return n;
 };
 const versionOf = (body: Record<string, unknown>) => optInt(body.version, "version");
+/** The picker posts one field per modifier group (opt-<groupId>); collect every chosen option id. */
+const chosenOptions = (body: Record<string, unknown>) =>
+  Object.entries(body).filter(([k]) => k.startsWith("opt-") || k === "optionIds").flatMap(([, v]) => list(v));
 
 /** "5.00" -> amount, "10%" -> percent. */
 export function parseDiscount(text: string) {
@@ -117,7 +120,7 @@ export function posRoutes(ctx: AppContext) {
     }, { need: "orders.create", params: t.Object({ id: t.String({ format: "uuid" }), itemId: t.String({ format: "uuid" }) }) })
     .post("/pos/orders/:id/items", async ({ principal, params, body, request, set, server }) => {
       const line: NewLine = {
-        menuItemId: String(body.itemId ?? ""), quantity: optInt(body.quantity, "quantity") ?? 1, modifierOptionIds: list(body.optionIds),
+        menuItemId: String(body.itemId ?? ""), quantity: optInt(body.quantity, "quantity") ?? 1, modifierOptionIds: chosenOptions(body),
         note: body.note ? String(body.note) : null, seat: optInt(body.seat, "seat"), course: optInt(body.course, "course"),
       };
       const who = actorOf(principal, server?.requestIP(request)?.address);

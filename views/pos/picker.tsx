@@ -2,7 +2,8 @@ import type { OrderableItem } from "../../src/menu/service";
 import { money, signedMoney } from "./format";
 
 /**
- * The modifier picker: radios for pick-one groups, checkboxes with a limit for the rest. The server
+ * The modifier picker: radios for pick-one groups, checkboxes with a limit for the rest. Each group
+ * has its own field name (opt-<groupId>) so radios of different groups do not exclude each other. The server
  * re-checks every rule; pos.js only keeps the Add button honest while the guest decides.
  */
 export function Picker({ item, orderId, currency, error, chosen = [] }: { item: OrderableItem; orderId: string; currency: string; error?: string; chosen?: string[] }) {
@@ -27,7 +28,7 @@ export function Picker({ item, orderId, currency, error, chosen = [] }: { item: 
               <div class="options">
                 {g.options.map((o) => (
                   <label class={`option${o.available ? "" : " unavailable"}`}>
-                    <input type={single ? "radio" : "checkbox"} name="optionIds" value={o.id} disabled={!o.available}
+                    <input type={single ? "radio" : "checkbox"} name={`opt-${g.id}`} value={o.id} disabled={!o.available}
                       checked={o.available && isChosen(o.id, o.isDefault)} required={single && min > 0} />
                     <span safe>{o.name}</span>
                     <span class="muted" safe>{o.available ? signedMoney(o.priceDeltaCents, currency) : "86"}</span>
