@@ -8,6 +8,9 @@ import { opsRoutes } from "./ops/routes";
 import { assetRoutes } from "./ops/assets";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
+import { staffRoutes } from "./staff/routes";
+import { deviceRoutes } from "./devices/routes";
+import { auditRoutes } from "./audit/routes";
 import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
 import { routesWithoutNeed } from "./auth/plugin";
@@ -77,6 +80,9 @@ function buildApp(ctx: AppContext) {
     .use(assetRoutes())
     .use(opsRoutes(ctx))
     .use(authRoutes(ctx))
+    .use(staffRoutes(ctx))
+    .use(deviceRoutes(ctx))
+    .use(auditRoutes(ctx))
     .use(orderApiRoutes(ctx))
     .use(posRoutes(ctx));
 }

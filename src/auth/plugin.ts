@@ -44,7 +44,7 @@ export function authPlugin(ctx: AppContext) {
       const refusal = csrfRefusal(request);
       if (refusal) throw new HttpError(403, "csrf", `Refused: ${refusal}. Reload the page and try again.`);
     })
-    .derive({ as: "global" }, ({ request, cookie, tokens, set }) => {
+    .derive({ as: "global" }, ({ request, cookie, tokens, set, server }) => {
       const readToken = async (name: string): Promise<string | null> => {
         const raw = cookie[name]?.value;
         if (typeof raw !== "string" || !raw) return null;
@@ -82,22 +82,37 @@ export function authPlugin(ctx: AppContext) {
         cookie[DEVICE_COOKIE]!.set({ value: await tokens.sign({ tok: token }), httpOnly: true, sameSite: "strict", secure, path: "/", maxAge: DEVICE_COOKIE_DAYS * 86400 });
       };
       void set;
-      return { resolveAuth, setSessionCookie, setDeviceCookie };
+      // The peer address. Behind a proxy this is the proxy's, so per-IP limits then count the proxy as one client.
+      const clientIp = server?.requestIP(request)?.address ?? null;
+      return { resolveAuth, setSessionCookie, setDeviceCookie, clientIp };
     })
     .macro({
       /** Every route states what it needs; see PERMISSIONS. */
       need: (permission: Permission) => ({
-        resolve: async function requirePermission({ resolveAuth }: { resolveAuth: () => Promise<Resolution> }) {
+        resolve: async function requirePermission({ resolveAuth, request }: { resolveAuth: () => Promise<Resolution>; request: Request }) {
           const resolution = await resolveAuth();
           if (permission === "public") return { principal: resolution.principal as Principal, resolution };
           const principal = resolution.principal;
           if (!principal) throw unauthorized(resolution.device ? "Sign on with your PIN" : "Please sign in");
           if (!allows(principal.actor, permission)) throw forbidden();
+          if (principal.user?.mustChangePassword && principal.sessionKind === "password" && permission !== "staff.self") throw passwordChangeRequired(request);
           return { principal, resolution };
         },
       }),
     });
 }
+
+/**
+ * A one-time password (the CLI's, or one a manager set) opens nothing but the change-password page:
+ * a page request is sent there, anything else is refused with the reason.
+ */
+function passwordChangeRequired(request: Request): HttpError {
+  if (request.method === "GET") return new HttpError(303, "password_change_required", "Choose a new password first.", undefined, { location: "/account/password" });
+  return new HttpError(403, "password_change_required", "Choose a new password first, at /account/password.");
+}
+
+/** htmx marks its requests; routes answer them with a fragment and everyone else with a full page. */
+export const isHtmx = (request: Request) => request.headers.get("hx-request") === "true";
 
 /** Paths that are served before any notion of "who": assets and probes. */
 const UNGUARDED = [/^\/public\//, /^\/vendor\//, /^\/healthz$/, /^\/readyz$/];

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys, devices, memberships, restaurants, sessions, users } from "../db/schema";
 import type { Tx } from "../db/tenant";
 
@@ -36,6 +36,12 @@ export async function findLiveDevice(tx: Tx, tokenHash: string) {
   return row ?? null;
 }
 
+/** Marks a station as seen, at most once a minute so a busy screen does not write on every request. */
+export async function touchDevice(tx: Tx, id: string) {
+  await tx.update(devices).set({ lastSeenAt: sql`now()` })
+    .where(and(eq(devices.id, id), or(isNull(devices.lastSeenAt), lt(devices.lastSeenAt, sql`now() - interval '1 minute'`))));
+}
+
 export async function findLiveApiKey(tx: Tx, keyHash: string) {
   const [row] = await tx.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
   return row ?? null;
@@ -69,4 +75,93 @@ export async function listMembershipsOfUser(tx: Tx, userId: string) {
 export async function findRestaurant(tx: Tx, id: string) {
   const [row] = await tx.select().from(restaurants).where(eq(restaurants.id, id));
   return row ?? null;
+}
+
+export async function findSessionById(tx: Tx, id: string) {
+  const [row] = await tx.select().from(sessions).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+  return row ?? null;
+}
+
+/** Records the TOTP step a code was accepted for; false if that step (or a later one) was already used. */
+export async function claimTotpStep(tx: Tx, userId: string, step: number): Promise<boolean> {
+  const rows = await tx.update(users).set({ totpLastStep: step })
+    .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+    .returning({ id: users.id });
+  return rows.length === 1;
+}
+
+/** Removes one recovery code if the user still has it; false if not (wrong, or already spent). */
+export async function spendRecoveryCode(tx: Tx, userId: string, digest: string): Promise<boolean> {
+  const rows = await tx.update(users).set({ recoveryCodes: sql`${users.recoveryCodes} - ${digest}::text` })
+    .where(and(eq(users.id, userId), sql`jsonb_exists(${users.recoveryCodes}, ${digest}::text)`))
+    .returning({ id: users.id });
+  return rows.length === 1;
+}
+
+export async function updateUser(tx: Tx, id: string, values: Partial<typeof users.$inferInsert>) {
+  await tx.update(users).set(values).where(eq(users.id, id));
+}
+
+/** Revokes a user's sessions in one restaurant (others they belong to are not this restaurant's to end). */
+export async function revokeSessionsInRestaurant(tx: Tx, restaurantId: string, userId: string, kind?: "pin" | "password") {
+  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(
+    eq(sessions.userId, userId), eq(sessions.restaurantId, restaurantId), isNull(sessions.revokedAt), kind ? eq(sessions.kind, kind) : undefined,
+  ));
+}
+
+/** Revokes every session but one (after a password change, the browser that changed it stays in). */
+export async function revokeOtherSessions(tx: Tx, userId: string, keepSessionId: string) {
+  await tx.update(sessions).set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.id} <> ${keepSessionId}`));
+}
+
+export async function revokeSessionsOfDevice(tx: Tx, restaurantId: string, deviceId: string) {
+  await tx.update(sessions).set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.restaurantId, restaurantId), eq(sessions.deviceId, deviceId), isNull(sessions.revokedAt)));
+}
+
+// ---- PIN sign-on: tenant-scoped (withTenant), every statement filtered on the restaurant.
+
+const pinCandidate = {
+  membershipId: memberships.id, userId: memberships.userId, role: memberships.role, name: users.name, pinDigest: memberships.pinDigest,
+  lockedUntil: memberships.pinLockedUntil, locked: sql<boolean>`coalesce(${memberships.pinLockedUntil} > now(), false)`,
+};
+
+/** The active staff member holding this PIN digest (the unique index makes it at most one). */
+export async function findMemberByPinDigest(tx: Tx, restaurantId: string, digest: string) {
+  const [row] = await tx.select(pinCandidate).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.pinDigest, digest), eq(memberships.active, true)));
+  return row ?? null;
+}
+
+export async function findPinMember(tx: Tx, restaurantId: string, membershipId: string) {
+  const [row] = await tx.select(pinCandidate).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, membershipId), eq(memberships.active, true), isNotNull(memberships.pinDigest)));
+  return row ?? null;
+}
+
+/** Staff who can sign on at a station: active, with a PIN. Their names are the tiles on the PIN pad. */
+export async function listPinMembers(tx: Tx, restaurantId: string) {
+  return tx.select({ membershipId: memberships.id, name: users.name, role: memberships.role }).from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.active, true), isNotNull(memberships.pinDigest)))
+    .orderBy(users.name);
+}
+
+/**
+ * One more wrong PIN for this person; the fifth in a row locks their PIN for 15 minutes. One statement,
+ * so parallel wrong guesses cannot each read "4 failures" and slip past the lock.
+ */
+export async function recordPinFailure(tx: Tx, restaurantId: string, membershipId: string, maxFailures: number, lockMinutes: number) {
+  const [row] = await tx.update(memberships).set({
+    pinFailures: sql`case when ${memberships.pinFailures} + 1 >= ${maxFailures}::int then 0 else ${memberships.pinFailures} + 1 end`,
+    pinLockedUntil: sql`case when ${memberships.pinFailures} + 1 >= ${maxFailures}::int then now() + make_interval(mins => ${lockMinutes}::int) else ${memberships.pinLockedUntil} end`,
+  }).where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, membershipId)))
+    .returning({ lockedUntil: memberships.pinLockedUntil, locked: sql<boolean>`coalesce(${memberships.pinLockedUntil} > now(), false)` });
+  return row ?? null;
+}
+
+export async function clearPinFailures(tx: Tx, restaurantId: string, membershipId: string) {
+  await tx.update(memberships).set({ pinFailures: 0, pinLockedUntil: null })
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, membershipId), or(sql`${memberships.pinFailures} > 0`, isNotNull(memberships.pinLockedUntil))));
 }

@@ -1,51 +1,73 @@
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
+import { asRefusal } from "./refusal";
 import { authPlugin } from "./plugin";
-import { checkPassword, chooseRestaurant, listRestaurantsOfUser, revokeAllSessions, revokeSession, startSession } from "./service";
-import { ChooseRestaurantPage, SignInPage } from "../../views/auth/sign-in";
-import { EMAIL_PATTERN } from "../restaurants/service";
+import { chooseRestaurant, listRestaurantsOfUser, revokeAllSessions, revokeSession } from "./service";
+import { auditSignInAt, completeTotp, signInWithPassword, type SignedIn } from "./sign-in";
+import { homeFor } from "./home";
+import { accountRoutes } from "./account-routes";
+import { stationRoutes } from "./station-routes";
+import { ChooseRestaurantPage, SignInPage, TotpPage } from "../../views/auth/sign-in";
 
 /** Only same-site paths may be a post-sign-in destination (no open redirect). */
 export function safeNext(next: string | undefined): string {
   return next && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : "/";
 }
 
+function afterSignIn(result: SignedIn, next: string | undefined): string {
+  return { totp: "/sign-in/totp", "choose-restaurant": "/choose-restaurant", "change-password": "/account/password", home: safeNext(next) }[result.next];
+}
+
 export function authRoutes(ctx: AppContext) {
   const db = ctx.database.db;
   return new Elysia({ name: "auth-routes" })
     .use(authPlugin(ctx))
-    .get("/sign-in", ({ nonce, query }) => SignInPage({ nonce, next: query.next }), { need: "public", query: t.Object({ next: t.Optional(t.String()) }) })
-    .post("/sign-in", async ({ body, nonce, set, request, setSessionCookie, redirect, server }) => {
-      const email = body.email.trim();
-      const fail = (message: string, status = 401) => {
-        set.status = status;
-        return SignInPage({ nonce, email, error: message, next: body.next });
-      };
-      if (!EMAIL_PATTERN.test(email) || email.length > 254) return fail("Enter a valid email address, like name@example.com", 400);
-      const user = await checkPassword(db, email, body.password);
-      if (!user) return fail("Email or password is not right");
-      const restaurants = await listRestaurantsOfUser(db, user.id);
-      const only = restaurants.length === 1 ? restaurants[0]!.restaurantId : null;
-      const { token } = await startSession(db, {
-        userId: user.id, restaurantId: only, kind: "password",
-        userAgent: request.headers.get("user-agent"), ip: server?.requestIP(request)?.address ?? null,
-      });
-      await setSessionCookie(token);
-      return redirect(only ? safeNext(body.next) : "/choose-restaurant", 303);
-    }, { need: "public", body: t.Object({ email: t.String({ maxLength: 254 }), password: t.String({ maxLength: 200 }), next: t.Optional(t.String()) }) })
+    .get("/", ({ resolution, redirect }) => redirect(homeFor(resolution), 303), { need: "public" })
+    .get("/sign-in", ({ nonce, query, principal, redirect }) => {
+      if (principal?.user) return redirect(safeNext(query.next), 303);
+      return SignInPage({ nonce, next: query.next });
+    }, { need: "public", query: t.Object({ next: t.Optional(t.String({ maxLength: 500 })) }) })
+    .post("/sign-in", async ({ body, nonce, set, request, setSessionCookie, redirect, clientIp }) => {
+      try {
+        const result = await signInWithPassword(ctx, body, { ip: clientIp, userAgent: request.headers.get("user-agent") });
+        await setSessionCookie(result.token);
+        return redirect(afterSignIn(result, body.next), 303);
+      } catch (error) {
+        const e = asRefusal(error, set);
+        return SignInPage({ nonce, email: body.email.trim(), error: e.message, field: e.field, next: body.next });
+      }
+    }, { need: "public", body: t.Object({ email: t.String({ maxLength: 254 }), password: t.String({ maxLength: 200 }), next: t.Optional(t.String({ maxLength: 500 })) }) })
+    .get("/sign-in/totp", ({ resolution, nonce, redirect }) => {
+      if (!resolution.pending?.totpPending) return redirect(resolution.principal ? "/" : "/sign-in", 303);
+      return TotpPage({ nonce });
+    }, { need: "public" })
+    .post("/sign-in/totp", async ({ resolution, body, nonce, set, request, setSessionCookie, redirect, clientIp }) => {
+      const pending = resolution.pending;
+      if (!pending?.totpPending) return redirect("/sign-in", 303);
+      try {
+        const result = await completeTotp(ctx, pending, body.code, { ip: clientIp, userAgent: request.headers.get("user-agent") });
+        await setSessionCookie(result.token);
+        return redirect(afterSignIn(result, undefined), 303);
+      } catch (error) {
+        return TotpPage({ nonce, error: asRefusal(error, set).message });
+      }
+    }, { need: "public", body: t.Object({ code: t.String({ maxLength: 40 }) }) })
     .get("/choose-restaurant", async ({ resolution, nonce, redirect }) => {
+      if (resolution.pending?.totpPending) return redirect("/sign-in/totp", 303);
       const userId = resolution.pending?.userId ?? resolution.principal?.user?.id;
       if (!userId) return redirect("/sign-in", 303);
       return ChooseRestaurantPage({ nonce, restaurants: await listRestaurantsOfUser(db, userId) });
     }, { need: "public" })
-    .post("/choose-restaurant", async ({ resolution, body, redirect, set }) => {
+    .post("/choose-restaurant", async ({ resolution, body, redirect, set, clientIp }) => {
       const sessionId = resolution.pending?.sessionId ?? resolution.principal?.sessionId;
       const userId = resolution.pending?.userId ?? resolution.principal?.user?.id;
-      if (!sessionId || !userId || resolution.pending?.totpPending) return redirect("/sign-in", 303);
+      // A PIN session belongs to its station's restaurant and never switches.
+      if (!sessionId || !userId || resolution.pending?.totpPending || resolution.principal?.sessionKind === "pin") return redirect("/sign-in", 303);
       if (!(await chooseRestaurant(db, sessionId, userId, body.restaurantId))) {
         set.status = 403;
         return "You are not a member of that restaurant.";
       }
+      await auditSignInAt(ctx, body.restaurantId, userId, clientIp);
       return redirect("/", 303);
     }, { need: "public", body: t.Object({ restaurantId: t.String({ format: "uuid" }) }) })
     .post("/sign-out", async ({ resolution, setSessionCookie, redirect }) => {
@@ -58,5 +80,7 @@ export function authRoutes(ctx: AppContext) {
       await revokeAllSessions(db, principal.user!.id);
       await setSessionCookie(null);
       return redirect("/sign-in", 303);
-    }, { need: "staff.self" });
+    }, { need: "staff.self" })
+    .use(accountRoutes(ctx))
+    .use(stationRoutes(ctx));
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt } from "node:crypto";
 
 /** Passwords: argon2id through Bun.password (salted, memory-hard). */
 export const hashPassword = (password: string) => Bun.password.hash(password, { algorithm: "argon2id" });
@@ -27,4 +27,47 @@ export function sha256(value: string): string {
  */
 export function pinDigest(pepper: string, restaurantId: string, pin: string): string {
   return createHmac("sha256", pepper).update(`${restaurantId}:${pin}`).digest("hex");
+}
+
+const sealKey = (pepper: string) => Buffer.from(hkdfSync("sha256", pepper, "", "ros sealed secret v1", 32));
+
+/**
+ * Secrets the server must read back (TOTP seeds) are stored sealed with AES-256-GCM under a key derived
+ * from the PIN pepper, so a database dump alone does not hand out second factors.
+ */
+export function sealSecret(pepper: string, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", sealKey(pepper), iv);
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url")}`;
+}
+
+/** Opens a sealed secret; null if it was tampered with or sealed under another pepper. */
+export function openSecret(pepper: string, sealed: string): string | null {
+  if (!sealed.startsWith("v1:")) return null;
+  const raw = Buffer.from(sealed.slice(3), "base64url");
+  if (raw.length < 29) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", sealKey(pepper), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Recovery codes carry ~50 bits; a peppered HMAC keeps a dump from being brute-forced offline. */
+export function recoveryCodeDigest(pepper: string, code: string): string {
+  return createHmac("sha256", pepper).update(`recovery:${normalizeRecoveryCode(code)}`).digest("hex");
+}
+
+export const normalizeRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** Ten one-time recovery codes like "k7dmp-x3rta", shown once. */
+export function generateRecoveryCodes(count = 10): string[] {
+  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+  return Array.from({ length: count }, () => {
+    const chars = Array.from({ length: 10 }, () => alphabet[randomInt(alphabet.length)]).join("");
+    return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  });
 }

@@ -12,9 +12,11 @@ export type Device = typeof devices.$inferSelect;
 export type Principal = {
   restaurant: Restaurant;
   actor: Actor;
-  user: { id: string; name: string; email: string | null; role: Role; membershipId: string } | null;
+  user: { id: string; name: string; email: string | null; role: Role; membershipId: string; mustChangePassword: boolean } | null;
   device: Device | null;
   sessionId: string | null;
+  /** "pin": signed on at a station; "password": signed in at the sign-in page; null for a device or an API key. */
+  sessionKind: "password" | "pin" | null;
   via: "session" | "device" | "api_key";
 };
 
@@ -36,6 +38,7 @@ export async function resolvePrincipal(db: Db, creds: Credentials, idleHours: nu
   if (creds.bearer) return resolveApiKey(db, creds.bearer);
   return withSystem(db, async (tx) => {
     const device = creds.deviceToken ? await q.findLiveDevice(tx, sha256(creds.deviceToken)) : null;
+    if (device) await q.touchDevice(tx, device.id);
     if (creds.sessionToken) {
       const session = await q.findLiveSession(tx, sha256(creds.sessionToken));
       const usable = session && !sessionExpired(session.lastSeenAt, idleHours)
@@ -69,9 +72,10 @@ async function sessionPrincipal(tx: Parameters<Parameters<typeof withSystem>[1]>
   return {
     restaurant,
     actor: membership.role,
-    user: { id: user.id, name: user.name, email: user.email, role: membership.role, membershipId: membership.id },
+    user: { id: user.id, name: user.name, email: user.email, role: membership.role, membershipId: membership.id, mustChangePassword: user.mustChangePassword },
     device: sameDevice,
     sessionId: session.id,
+    sessionKind: session.kind,
     via: "session",
   };
 }
@@ -79,7 +83,7 @@ async function sessionPrincipal(tx: Parameters<Parameters<typeof withSystem>[1]>
 async function devicePrincipal(tx: Parameters<Parameters<typeof withSystem>[1]>[0], device: Device): Promise<Principal | null> {
   const restaurant = await q.findRestaurant(tx, device.restaurantId);
   if (!restaurant) return null;
-  return { restaurant, actor: "device", user: null, device, sessionId: null, via: "device" };
+  return { restaurant, actor: "device", user: null, device, sessionId: null, sessionKind: null, via: "device" };
 }
 
 async function resolveApiKey(db: Db, bearer: string): Promise<Resolution> {
@@ -88,7 +92,7 @@ async function resolveApiKey(db: Db, bearer: string): Promise<Resolution> {
     if (!key) return EMPTY;
     const restaurant = await q.findRestaurant(tx, key.restaurantId);
     if (!restaurant) return EMPTY;
-    return { principal: { restaurant, actor: "integration", user: null, device: null, sessionId: null, via: "api_key" }, pending: null, device: null };
+    return { principal: { restaurant, actor: "integration", user: null, device: null, sessionId: null, sessionKind: null, via: "api_key" }, pending: null, device: null };
   });
 }
 
@@ -104,17 +108,26 @@ export async function startSession(db: Db, input: { userId: string; restaurantId
 
 export const revokeSession = (db: Db, sessionId: string) => withSystem(db, (tx) => q.revokeSessionById(tx, sessionId));
 export const revokeAllSessions = (db: Db, userId: string) => withSystem(db, (tx) => q.revokeSessionsOfUser(tx, userId));
+/** Signs off everyone at a station (its enrolment was revoked or replaced). */
+export const revokeDeviceSessions = (db: Db, restaurantId: string, deviceId: string) => withSystem(db, (tx) => q.revokeSessionsOfDevice(tx, restaurantId, deviceId));
+/** Ends a person's sessions in one restaurant (deactivated there, or their PIN was reset). */
+export const revokeSessionsInRestaurant = (db: Db, restaurantId: string, userId: string, kind?: "pin" | "password") =>
+  withSystem(db, (tx) => q.revokeSessionsInRestaurant(tx, restaurantId, userId, kind));
 
 // A real argon2id hash of a random string: verifying against it costs the same as a real check, so
 // "no such account" and "wrong password" take the same time.
 let dummyHash: Promise<string> | null = null;
 const getDummyHash = () => (dummyHash ??= Bun.password.hash(crypto.randomUUID(), { algorithm: "argon2id" }));
 
-/** Checks an email and password; null for any failure, in the same time whether the account exists or not. */
+/**
+ * Checks an email and password in the same time whether the account exists or not: one lookup and one
+ * argon2id verification either way. `user` is set only when the password is right; `account` is the
+ * account the email names, if any, so a failure can be audited (after answering, see sign-in.ts).
+ */
 export async function checkPassword(db: Db, email: string, password: string) {
-  const user = await withSystem(db, (tx) => q.findUserByEmail(tx, email));
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
-  return ok && user?.passwordHash ? user : null;
+  const account = await withSystem(db, (tx) => q.findUserByEmail(tx, email));
+  const ok = await verifyPassword(password, account?.passwordHash ?? (await getDummyHash()));
+  return { user: ok && account?.passwordHash ? account : null, account };
 }
 
 export const listRestaurantsOfUser = (db: Db, userId: string) => withSystem(db, (tx) => q.listMembershipsOfUser(tx, userId));

@@ -102,7 +102,7 @@ export const RULES = {
 } satisfies Record<string, LimitRule>;
 
 /** A key a rule counts per (an account, a device, an IP); null when it is unknown, e.g. no client IP. */
-export type LimitKey = [LimitRule, string | null | undefined];
+export type LimitKey = readonly [LimitRule, string | null | undefined];
 
 export class RateLimitedError extends HttpError {
   constructor(rule: LimitRule, readonly retryAfterSeconds: number) {
@@ -124,7 +124,7 @@ export function humanWait(seconds: number): string {
 export class RateLimiter {
   constructor(readonly store: CounterStore, private log?: Logger) {}
 
-  async attempt(keys: LimitKey[]): Promise<void> {
+  async attempt(keys: readonly LimitKey[]): Promise<void> {
     let refusal: RateLimitedError | null = null;
     for (const [rule, id] of keys) {
       if (!id) continue;
@@ -137,11 +137,11 @@ export class RateLimiter {
     if (refusal) throw refusal;
   }
 
-  async forgive(keys: LimitKey[]): Promise<void> {
+  async forgive(keys: readonly LimitKey[]): Promise<void> {
     for (const [rule, id] of keys) if (id) await this.safely(() => this.store.decrement(keyOf(rule, id)));
   }
 
-  async reset(keys: LimitKey[]): Promise<void> {
+  async reset(keys: readonly LimitKey[]): Promise<void> {
     for (const [rule, id] of keys) if (id) await this.safely(() => this.store.reset(keyOf(rule, id)));
   }
 

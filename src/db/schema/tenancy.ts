@@ -33,7 +33,10 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash"),
   totpSecret: text("totp_secret"),
   totpEnabled: boolean("totp_enabled").notNull().default(false),
+  /** Peppered HMACs of the unused one-time recovery codes. */
   recoveryCodes: jsonb("recovery_codes").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** The last 30-second TOTP step a code was accepted for: each code works once. */
+  totpLastStep: integer("totp_last_step"),
   mustChangePassword: boolean("must_change_password").notNull().default(false),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex("users_email_lower").on(sql`lower(${t.email})`)]);

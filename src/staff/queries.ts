@@ -1,0 +1,74 @@
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { memberships, users } from "../db/schema";
+import type { Tx } from "../db/tenant";
+
+// Memberships are tenant rows (withTenant, filtered on the restaurant); users are global rows that
+// only the owner role may write, so creating a person runs in withSystem with explicit filters.
+
+const staffColumns = {
+  membershipId: memberships.id, userId: memberships.userId, name: users.name, email: users.email, role: memberships.role,
+  active: memberships.active, hasPin: sql<boolean>`${memberships.pinDigest} is not null`,
+  pinLocked: sql<boolean>`coalesce(${memberships.pinLockedUntil} > now(), false)`, pinLockedUntil: memberships.pinLockedUntil,
+  totpEnabled: users.totpEnabled, mustChangePassword: users.mustChangePassword, createdAt: memberships.createdAt,
+};
+
+export async function listStaff(tx: Tx, restaurantId: string) {
+  return tx.select(staffColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.restaurantId, restaurantId))
+    .orderBy(desc(memberships.active), asc(users.name));
+}
+
+export async function findStaff(tx: Tx, restaurantId: string, membershipId: string) {
+  const [row] = await tx.select(staffColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, membershipId)));
+  return row ?? null;
+}
+
+export async function countActiveOwners(tx: Tx, restaurantId: string): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(memberships)
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.role, "owner"), eq(memberships.active, true)));
+  return Number(row?.n ?? 0);
+}
+
+export async function updateMembership(tx: Tx, restaurantId: string, id: string, values: Partial<typeof memberships.$inferInsert>) {
+  const [row] = await tx.update(memberships).set({ ...values, updatedAt: sql`now()` })
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, id))).returning();
+  return row ?? null;
+}
+
+export async function pinTaken(tx: Tx, restaurantId: string, digest: string, exceptMembershipId?: string): Promise<boolean> {
+  const rows = await tx.select({ id: memberships.id }).from(memberships)
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.pinDigest, digest)));
+  return rows.some((r) => r.id !== exceptMembershipId);
+}
+
+export async function findUserByEmail(tx: Tx, email: string) {
+  const [row] = await tx.select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  return row ?? null;
+}
+
+export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
+  const [row] = await tx.insert(users).values(values).returning();
+  return row!;
+}
+
+export async function insertMembership(tx: Tx, values: typeof memberships.$inferInsert) {
+  const [row] = await tx.insert(memberships).values(values).returning();
+  return row!;
+}
+
+export async function isMember(tx: Tx, restaurantId: string, userId: string): Promise<boolean> {
+  const rows = await tx.select({ id: memberships.id }).from(memberships)
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.userId, userId)));
+  return rows.length > 0;
+}
+
+/** How many restaurants a person belongs to (run as owner: RLS would hide the others). */
+export async function restaurantCountOfUser(tx: Tx, userId: string): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.userId, userId));
+  return Number(row?.n ?? 0);
+}
+
+export async function setUserPassword(tx: Tx, userId: string, passwordHash: string) {
+  await tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, userId));
+}

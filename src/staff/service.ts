@@ -1,0 +1,204 @@
+import type { AppContext } from "../context";
+import { withSystem, withTenant, type Tx } from "../db/tenant";
+import { isUniqueViolation } from "../db/errors";
+import { recordAudit } from "../audit/service";
+import { appendEvent } from "../realtime/events";
+import { HttpError, badRequest, conflict, forbidden, notFound } from "../http/errors";
+import { allows, ROLES, type Role } from "../auth/permissions";
+import { hashPassword, pinDigest } from "../auth/secrets";
+import { passwordProblem } from "../auth/passwords";
+import { pinProblem } from "../auth/pin";
+import { revokeAllSessions, revokeSessionsInRestaurant, type Principal } from "../auth/service";
+import { EMAIL_PATTERN } from "../restaurants/service";
+import * as q from "./queries";
+
+export type Actor = { principal: Principal; ip: string | null };
+export type StaffMember = NonNullable<Awaited<ReturnType<typeof q.findStaff>>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MANAGERS: readonly Role[] = ["owner", "manager"];
+const PIN_TAKEN = "That PIN is already used by someone in this restaurant. Choose another.";
+const OWNERS_ONLY = "Only an owner can make, unmake or change an owner.";
+
+const auditBase = (a: Actor) => ({
+  restaurantId: a.principal.restaurant.id, actorUserId: a.principal.user?.id ?? null, deviceId: a.principal.device?.id ?? null, ip: a.ip,
+});
+
+export const listStaff = (ctx: AppContext, rid: string) => withTenant(ctx.database.db, rid, (tx) => q.listStaff(tx, rid));
+
+export async function getStaff(ctx: AppContext, rid: string, membershipId: string): Promise<StaffMember> {
+  if (!UUID.test(membershipId)) throw notFound("No such staff member here.");
+  const member = await withTenant(ctx.database.db, rid, (tx) => q.findStaff(tx, rid, membershipId));
+  if (!member) throw notFound("No such staff member here.");
+  return member;
+}
+
+/** Owners are changed by owners only (staff.manage_owners). */
+function requireOwnerPowerFor(a: Actor, ...roles: Role[]) {
+  if (roles.includes("owner") && !allows(a.principal.actor, "staff.manage_owners")) throw new HttpError(403, "forbidden", OWNERS_ONLY, "role");
+}
+
+export type NewStaff = { name: string; email: string; role: string; pin: string; password: string };
+
+type ValidNewStaff = { name: string; email: string | null; role: Role; pin: string | null; password: string | null };
+
+function validateNewStaff(a: Actor, input: NewStaff): ValidNewStaff {
+  const name = input.name.trim();
+  if (!name || name.length > 80) throw badRequest("Enter a name of 1 to 80 characters.", "name");
+  const email = input.email.trim().toLowerCase() || null;
+  if (email && (!EMAIL_PATTERN.test(email) || email.length > 254)) throw badRequest("Enter a valid email address, like sam@example.com, or leave it empty for PIN-only staff.", "email");
+  if (!(ROLES as readonly string[]).includes(input.role)) throw badRequest("Choose a role.", "role");
+  const role = input.role as Role;
+  requireOwnerPowerFor(a, role);
+  const pin = input.pin.trim() || null;
+  const isManager = MANAGERS.includes(role);
+  if (isManager && !email) throw badRequest("Owners and managers sign in to admin with an email and password: enter an email address.", "email");
+  if (!isManager && !pin) throw badRequest("Staff sign on at stations with a PIN: set one of 4 to 6 digits.", "pin");
+  if (pin) {
+    const problem = pinProblem(pin);
+    if (problem) throw badRequest(problem, "pin");
+  }
+  return { name, email, role, pin, password: input.password || null };
+}
+
+/**
+ * Adds a person to the staff. A new email becomes a new account (owners and managers get the temporary
+ * password, to be changed at first sign-in); an email that already has an account (they work at another
+ * restaurant too) gets a membership here and keeps their own password.
+ */
+export async function createStaff(ctx: AppContext, a: Actor, input: NewStaff): Promise<{ member: StaffMember; existingAccount: boolean }> {
+  const rid = a.principal.restaurant.id;
+  const v = validateNewStaff(a, input);
+  const digest = v.pin ? pinDigest(ctx.config.pinPepper, rid, v.pin) : null;
+  const existing = v.email ? await withSystem(ctx.database.db, (tx) => q.findUserByEmail(tx, v.email!)) : null;
+  let passwordHash: string | null = null;
+  if (!existing && v.password !== null) {
+    const problem = passwordProblem(v.password, v);
+    if (problem) throw badRequest(problem, "password");
+    passwordHash = await hashPassword(v.password);
+  }
+  if (!existing && MANAGERS.includes(v.role) && !passwordHash) throw badRequest("Set a temporary password; they choose their own at first sign-in.", "password");
+  try {
+    const membershipId = await withSystem(ctx.database.db, async (tx) => {
+      if (existing && (await q.isMember(tx, rid, existing.id))) throw conflict(`${v.email} is already on the staff here.`, "email");
+      if (digest && (await q.pinTaken(tx, rid, digest))) throw conflict(PIN_TAKEN, "pin");
+      const user = existing ?? await q.insertUser(tx, { name: v.name, email: v.email, passwordHash, mustChangePassword: !!passwordHash });
+      const m = await q.insertMembership(tx, { restaurantId: rid, userId: user.id, role: v.role, pinDigest: digest });
+      await recordAudit(tx, { ...auditBase(a), action: "staff.created", data: { membershipId: m.id, userId: user.id, name: user.name, role: v.role, pin: !!digest, existingAccount: !!existing } });
+      return m.id;
+    });
+    return { member: await getStaff(ctx, rid, membershipId), existingAccount: !!existing };
+  } catch (error) {
+    // Two managers racing for the same PIN or email: the unique index decides, the loser is told plainly.
+    if (isUniqueViolation(error)) throw conflict(constraintOf(error)?.includes("pin") ? PIN_TAKEN : "That email is already in use.", constraintOf(error)?.includes("pin") ? "pin" : "email");
+    throw error;
+  }
+}
+
+function constraintOf(error: unknown): string | undefined {
+  let e = error as { constraint_name?: string; constraint?: string; cause?: unknown } | undefined;
+  for (let i = 0; e && i < 4; i++, e = e.cause as typeof e) {
+    if (e.constraint_name || e.constraint) return e.constraint_name ?? e.constraint;
+  }
+  return undefined;
+}
+
+/** Runs a change to one member in a tenant transaction, after the rules every change shares. */
+async function changeMember<T>(ctx: AppContext, a: Actor, membershipId: string, fn: (tx: Tx, member: StaffMember) => Promise<T>): Promise<T> {
+  const rid = a.principal.restaurant.id;
+  const member = await getStaff(ctx, rid, membershipId);
+  requireOwnerPowerFor(a, member.role);
+  return withTenant(ctx.database.db, rid, (tx) => fn(tx, member));
+}
+
+async function requireAnotherOwner(tx: Tx, rid: string, member: StaffMember) {
+  if (member.role === "owner" && member.active && (await q.countActiveOwners(tx, rid)) <= 1) {
+    throw conflict("The restaurant needs at least one active owner. Make someone else an owner first.", "role");
+  }
+}
+
+export async function changeRole(ctx: AppContext, a: Actor, membershipId: string, role: string): Promise<StaffMember> {
+  const rid = a.principal.restaurant.id;
+  if (!(ROLES as readonly string[]).includes(role)) throw badRequest("Choose a role.", "role");
+  requireOwnerPowerFor(a, role as Role);
+  await changeMember(ctx, a, membershipId, async (tx, member) => {
+    if (member.role === role) return;
+    if (role !== "owner") await requireAnotherOwner(tx, rid, member);
+    await q.updateMembership(tx, rid, membershipId, { role: role as Role });
+    await recordAudit(tx, { ...auditBase(a), action: "staff.role_changed", data: { membershipId, userId: member.userId, name: member.name, from: member.role, to: role } });
+  });
+  return getStaff(ctx, rid, membershipId);
+}
+
+/** Deactivating ends every session they have here at once; their history stays. */
+export async function setActive(ctx: AppContext, a: Actor, membershipId: string, active: boolean): Promise<StaffMember> {
+  const rid = a.principal.restaurant.id;
+  const member = await changeMember(ctx, a, membershipId, async (tx, member) => {
+    if (member.active === active) return member;
+    if (!active && member.userId === a.principal.user?.id) throw badRequest("You cannot deactivate yourself. Ask another manager or owner.", "active");
+    if (!active) await requireAnotherOwner(tx, rid, member);
+    await q.updateMembership(tx, rid, membershipId, { active });
+    await recordAudit(tx, { ...auditBase(a), action: active ? "staff.reactivated" : "staff.deactivated", data: { membershipId, userId: member.userId, name: member.name } });
+    // Screens with this person signed on hold open event streams; this tells them.
+    if (!active) await appendEvent(tx, rid, "staff.deactivated", { userId: member.userId });
+    return member;
+  });
+  if (!active) await revokeSessionsInRestaurant(ctx.database.db, rid, member.userId);
+  return getStaff(ctx, rid, membershipId);
+}
+
+/** Sets a new PIN (or removes it with null); clears any lock, and signs them off the stations (the old PIN may have leaked). */
+export async function resetPin(ctx: AppContext, a: Actor, membershipId: string, pin: string | null): Promise<StaffMember> {
+  const rid = a.principal.restaurant.id;
+  if (pin !== null) {
+    const problem = pinProblem(pin);
+    if (problem) throw badRequest(problem, "pin");
+  }
+  const digest = pin === null ? null : pinDigest(ctx.config.pinPepper, rid, pin);
+  const member = await changeMember(ctx, a, membershipId, async (tx, member) => {
+    if (pin === null && !MANAGERS.includes(member.role)) throw badRequest("Staff other than owners and managers need a PIN to sign on. Set a new one instead.", "pin");
+    if (digest && (await q.pinTaken(tx, rid, digest, membershipId))) throw conflict(PIN_TAKEN, "pin");
+    await q.updateMembership(tx, rid, membershipId, { pinDigest: digest, pinFailures: 0, pinLockedUntil: null });
+    await recordAudit(tx, { ...auditBase(a), action: pin === null ? "staff.pin_removed" : "staff.pin_reset", data: { membershipId, userId: member.userId, name: member.name } });
+    return member;
+  }).catch((error) => {
+    if (isUniqueViolation(error)) throw conflict(PIN_TAKEN, "pin");
+    throw error;
+  });
+  await revokeSessionsInRestaurant(ctx.database.db, rid, member.userId, "pin");
+  return getStaff(ctx, rid, membershipId);
+}
+
+export async function unlockPin(ctx: AppContext, a: Actor, membershipId: string): Promise<StaffMember> {
+  const rid = a.principal.restaurant.id;
+  await changeMember(ctx, a, membershipId, async (tx, member) => {
+    await q.updateMembership(tx, rid, membershipId, { pinFailures: 0, pinLockedUntil: null });
+    await recordAudit(tx, { ...auditBase(a), action: "staff.pin_unlocked", data: { membershipId, userId: member.userId, name: member.name } });
+  });
+  return getStaff(ctx, rid, membershipId);
+}
+
+/**
+ * A temporary password for someone who forgot theirs (there is no email reset). Only for people who
+ * work at this restaurant alone: a password opens every restaurant its account belongs to, and one
+ * restaurant's manager must not be able to take over an account another restaurant relies on.
+ */
+export async function setTemporaryPassword(ctx: AppContext, a: Actor, membershipId: string, password: string): Promise<StaffMember> {
+  const rid = a.principal.restaurant.id;
+  const member = await getStaff(ctx, rid, membershipId);
+  requireOwnerPowerFor(a, member.role);
+  if (member.userId === a.principal.user?.id) throw badRequest("To change your own password, use Change password.", "password");
+  if (!member.email) throw badRequest("This person has no email, so no password: they sign on with their PIN.", "password");
+  const problem = passwordProblem(password, member);
+  if (problem) throw badRequest(problem, "password");
+  const passwordHash = await hashPassword(password);
+  await withSystem(ctx.database.db, async (tx) => {
+    if ((await q.restaurantCountOfUser(tx, member.userId)) > 1) {
+      throw forbidden("This person also works at another restaurant, so only they can change their password (at Change password).");
+    }
+    await q.setUserPassword(tx, member.userId, passwordHash);
+    await recordAudit(tx, { ...auditBase(a), action: "staff.password_reset", data: { membershipId, userId: member.userId, name: member.name } });
+  });
+  await revokeAllSessions(ctx.database.db, member.userId);
+  return getStaff(ctx, rid, membershipId);
+}
