@@ -13,6 +13,7 @@ import { deviceRoutes } from "./devices/routes";
 import { auditRoutes } from "./audit/routes";
 import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
+import { kitchenRoutes } from "./kitchen/routes";
 import { routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -84,7 +85,8 @@ function buildApp(ctx: AppContext) {
     .use(deviceRoutes(ctx))
     .use(auditRoutes(ctx))
     .use(orderApiRoutes(ctx))
-    .use(posRoutes(ctx));
+    .use(posRoutes(ctx))
+    .use(kitchenRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

@@ -7,6 +7,9 @@ import { countRestaurants } from "./restaurants/queries";
 import { seedDemo } from "./restaurants/demo";
 import { printDemo } from "./cli/print";
 import { createRateLimiter } from "./ops/rate-limit";
+import { createBus } from "./realtime/bus";
+import { createHub } from "./realtime/hub";
+import { SSE_SERVER_IDLE_TIMEOUT_SECONDS } from "./realtime/sse";
 
 async function main() {
   const config = loadConfig();
@@ -20,8 +23,13 @@ async function main() {
 
   let shuttingDown = false;
   const rateLimiter = createRateLimiter(config.redisUrl, log);
-  const app = createApp({ config, database, log, isShuttingDown: () => shuttingDown, rateLimiter });
-  app.listen({ port: config.port, hostname: config.host });
+  const bus = createBus({ database, log });
+  const shutdownController = new AbortController();
+  const app = createApp({
+    config, database, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,
+  });
+  // Live streams send a heartbeat every 15 s; Bun's default 10 s idle timeout would cut them first.
+  app.listen({ port: config.port, hostname: config.host, idleTimeout: SSE_SERVER_IDLE_TIMEOUT_SECONDS });
   log.info({ port: app.server?.port }, "listening");
 
   const shutdown = async (signal: string) => {
@@ -30,6 +38,9 @@ async function main() {
     log.info({ signal }, "draining");
     // Stop taking new connections, let in-flight requests finish (bounded), then close the database.
     const timer = setTimeout(() => { log.warn("drain timed out"); process.exit(1); }, 10_000);
+    // End live streams first: screens reconnect (to another process) and replay what they missed.
+    shutdownController.abort();
+    await bus.close();
     await app.stop();
     await database.close();
     await rateLimiter.close();

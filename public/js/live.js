@@ -28,11 +28,15 @@
         if (existing) existing.remove();
         return;
       }
+      var container = el.dataset.into ? document.querySelector(el.dataset.into) : null;
+      if (existing && container && existing.parentElement !== container) {
+        // The element moves to another column (e.g. an expo card that became ready).
+        existing.remove();
+        existing = null;
+      }
       if (existing) {
         existing.replaceWith(el);
-      } else if (el.dataset.into) {
-        var container = document.querySelector(el.dataset.into);
-        if (!container) return;
+      } else if (container) {
         if (el.dataset.position === "first") container.prepend(el); else container.append(el);
       } else {
         return;

@@ -97,3 +97,59 @@ export async function setLinesHeld(tx: Tx, restaurantId: string, orderId: string
   await tx.update(orderItems).set({ held })
     .where(and(eq(orderItems.restaurantId, restaurantId), eq(orderItems.orderId, orderId), eq(orderItems.course, course), isNull(orderItems.firedAt)));
 }
+
+/** Moves lines at one station to a status; returns the ids that actually changed. */
+export async function setStationLineStatus(tx: Tx, restaurantId: string, stationId: string, lineIds: string[], status: "new" | "ready") {
+  if (!lineIds.length) return [];
+  const rows = await tx.update(orderItemStations)
+    .set({ status, bumpedAt: status === "ready" ? sql`now()` : null })
+    .where(and(
+      eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId),
+      inArray(orderItemStations.orderItemId, lineIds), sql`${orderItemStations.status} <> ${status}`,
+    ))
+    .returning({ id: orderItemStations.orderItemId });
+  return rows.map((r) => r.id);
+}
+
+/** The orders a station still has work on (some line there not ready), oldest first. */
+export async function activeOrderIdsAtStation(tx: Tx, restaurantId: string, stationId: string | null) {
+  const rows = await tx.selectDistinct({ orderId: orderItemStations.orderId }).from(orderItemStations)
+    .innerJoin(orderItems, and(eq(orderItems.restaurantId, orderItemStations.restaurantId), eq(orderItems.id, orderItemStations.orderItemId)))
+    .where(and(
+      eq(orderItemStations.restaurantId, restaurantId),
+      stationId ? eq(orderItemStations.stationId, stationId) : undefined,
+      sql`${orderItemStations.status} <> 'ready'`, isNull(orderItems.voidedAt),
+    ));
+  return rows.map((r) => r.orderId);
+}
+
+/** The orders whose tickets this station bumped most recently (for recall), newest first. */
+export async function recentlyBumpedOrderIds(tx: Tx, restaurantId: string, stationId: string, limit: number) {
+  const rows = await tx.select({ orderId: orderItemStations.orderId, at: sql<Date>`max(${orderItemStations.bumpedAt})` }).from(orderItemStations)
+    .where(and(eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId), eq(orderItemStations.status, "ready")))
+    .groupBy(orderItemStations.orderId)
+    .orderBy(sql`max(${orderItemStations.bumpedAt}) desc`)
+    .limit(limit);
+  return rows.map((r) => r.orderId);
+}
+
+/** Orders in the given statuses, oldest first (expo and the ready board). */
+export async function ordersByStatusOldestFirst(tx: Tx, restaurantId: string, statuses: OrderRow["status"][], limit: number) {
+  return tx.select().from(orders).where(and(eq(orders.restaurantId, restaurantId), inArray(orders.status, statuses)))
+    .orderBy(asc(orders.createdAt)).limit(limit);
+}
+
+export async function ordersByIds(tx: Tx, restaurantId: string, ids: string[]) {
+  if (!ids.length) return [];
+  return tx.select().from(orders).where(and(eq(orders.restaurantId, restaurantId), inArray(orders.id, ids))).orderBy(asc(orders.createdAt));
+}
+
+/** All-day counts: how many of each item are still waiting at a station (voided lines excluded). */
+export async function allDayCounts(tx: Tx, restaurantId: string, stationId: string) {
+  return tx.select({ name: sql<string>`coalesce(${orderItems.kitchenName}, ${orderItems.name})`, quantity: sql<number>`sum(${orderItems.quantity})::int` })
+    .from(orderItemStations)
+    .innerJoin(orderItems, and(eq(orderItems.restaurantId, orderItemStations.restaurantId), eq(orderItems.id, orderItemStations.orderItemId)))
+    .where(and(eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId), sql`${orderItemStations.status} <> 'ready'`, isNull(orderItems.voidedAt)))
+    .groupBy(sql`coalesce(${orderItems.kitchenName}, ${orderItems.name})`)
+    .orderBy(sql`sum(${orderItems.quantity}) desc`, sql`coalesce(${orderItems.kitchenName}, ${orderItems.name})`);
+}

@@ -316,3 +316,61 @@ export async function loadPosScreen(db: Db, restaurantId: string, defaultTaxRate
 export async function loadPickerItem(db: Db, restaurantId: string, defaultTaxRateBps: number, itemId: string) {
   return withTenant(db, restaurantId, async (tx) => (await loadOrderableItems(tx, restaurantId, defaultTaxRateBps, [itemId])).get(itemId) ?? null);
 }
+
+/**
+ * A kitchen bump: lines of one order at one station become ready ("all" bumps the whole ticket). The
+ * order's own status follows its lines. Bumping what is already ready or void is refused.
+ */
+export async function bumpAtStation(db: Db, restaurantId: string, stationId: string, orderId: string, lineIds: string[] | "all", who: OrderActor) {
+  if (!allows(who.actor, "kitchen.bump")) throw forbidden();
+  return changeOrder(db, restaurantId, orderId, null, "kitchen.bumped", async (tx, order) => {
+    const here = order.lines.filter((l) => l.stations.some((s) => s.stationId === stationId));
+    if (!here.length) throw notFound("This order has nothing at this station");
+    const wanted = lineIds === "all" ? here.filter((l) => !l.voidedAt) : here.filter((l) => lineIds.includes(l.id));
+    if (lineIds !== "all" && wanted.length !== lineIds.length) throw notFound("No such item on this ticket");
+    if (wanted.some((l) => l.voidedAt)) throw conflict("That item was voided; there is nothing to bump", "lineId");
+    const changed = await q.setStationLineStatus(tx, restaurantId, stationId, wanted.map((l) => l.id), "ready");
+    if (!changed.length) throw conflict(lineIds === "all" ? "This ticket was already bumped" : "That item was already bumped", "lineId");
+    return { status: kitchenStatus(await loadView(tx, restaurantId, order)), event: { stationId, lineIds: changed } };
+  });
+}
+
+/** Recall: the station's most recently bumped ticket comes back (or a named one), and it is audited. */
+export async function recallAtStation(db: Db, restaurantId: string, stationId: string, orderId: string | null, who: OrderActor) {
+  if (!allows(who.actor, "orders.recall")) throw forbidden();
+  const target = orderId ?? (await withTenant(db, restaurantId, (tx) => q.recentlyBumpedOrderIds(tx, restaurantId, stationId, 1)))[0];
+  if (!target) throw conflict("Nothing has been bumped at this station yet", "orderId");
+  return changeOrder(db, restaurantId, target, null, "kitchen.recalled", async (tx, order) => {
+    if (order.status === "completed" || order.status === "cancelled") throw conflict(`Order #${order.number} is ${order.status}; recall it at expo first`, "orderId");
+    const lines = order.lines.filter((l) => !l.voidedAt && l.stations.some((s) => s.stationId === stationId && s.status === "ready"));
+    if (!lines.length) throw conflict("That ticket is not bumped at this station", "orderId");
+    await q.setStationLineStatus(tx, restaurantId, stationId, lines.map((l) => l.id), "new");
+    await recordAudit(tx, { restaurantId, action: "kitchen.recall", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId: order.id, number: order.number, stationId } });
+    return { status: kitchenStatus(await loadView(tx, restaurantId, order)), event: { stationId, lineIds: lines.map((l) => l.id) } };
+  });
+}
+
+/** Tickets with work left at a station (or anywhere, for expo), oldest first, with their lines. */
+export async function loadKitchenOrders(db: Db, restaurantId: string, stationId: string | null): Promise<OrderView[]> {
+  return withTenant(db, restaurantId, async (tx) => {
+    const ids = await q.activeOrderIdsAtStation(tx, restaurantId, stationId);
+    return loadViews(tx, restaurantId, await q.ordersByIds(tx, restaurantId, ids));
+  });
+}
+
+/** Orders by id (for live fragments): one read for a whole batch of events. */
+export async function loadOrdersByIds(db: Db, restaurantId: string, ids: string[]): Promise<OrderView[]> {
+  if (!ids.length) return [];
+  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.ordersByIds(tx, restaurantId, ids)));
+}
+
+/** Expo and the ready board: every order between sent and ready, oldest first. */
+export async function loadPassOrders(db: Db, restaurantId: string): Promise<OrderView[]> {
+  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.ordersByStatusOldestFirst(tx, restaurantId, ["sent", "preparing", "ready"], 200)));
+}
+
+export type AllDay = { name: string; quantity: number }[];
+
+export async function loadAllDay(db: Db, restaurantId: string, stationId: string): Promise<AllDay> {
+  return withTenant(db, restaurantId, (tx) => q.allDayCounts(tx, restaurantId, stationId));
+}

@@ -3,6 +3,8 @@ import { createApp } from "../../src/app";
 import { createLogger } from "../../src/ops/logger";
 import type { Database } from "../../src/db/client";
 import { createRateLimiter, type RateLimiter } from "../../src/ops/rate-limit";
+import { createBus } from "../../src/realtime/bus";
+import { createHub } from "../../src/realtime/hub";
 
 export const TEST_ORIGIN = "http://localhost";
 
@@ -14,8 +16,11 @@ export function makeTestApp(database: Database, overrides: Partial<Config> = {},
   const config = testConfig(overrides);
   const log = createLogger(config);
   const limiter = rateLimiter ?? createRateLimiter(null);
-  const app = createApp({ config, database, log, isShuttingDown: () => false, rateLimiter: limiter });
-  return { app, config, log, rateLimiter: limiter };
+  // One LISTEN per app, as in a real process; closing the test database ends it.
+  const bus = createBus({ database, log, pollMs: 1000 });
+  const shutdown = new AbortController();
+  const app = createApp({ config, database, log, isShuttingDown: () => false, rateLimiter: limiter, bus, hub: createHub(bus, log), shutdownSignal: shutdown.signal });
+  return { app, config, log, rateLimiter: limiter, bus, close: async () => { shutdown.abort(); await bus.close(); } };
 }
 
 type Init = RequestInit & { json?: unknown; form?: Record<string, string | string[]> };
