@@ -8,6 +8,7 @@ import { opsRoutes } from "./ops/routes";
 import { assetRoutes } from "./ops/assets";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
+import { menuRoutes } from "./menu/routes";
 import { staffRoutes } from "./staff/routes";
 import { deviceRoutes } from "./devices/routes";
 import { auditRoutes } from "./audit/routes";
@@ -81,6 +82,7 @@ function buildApp(ctx: AppContext) {
     .use(assetRoutes())
     .use(opsRoutes(ctx))
     .use(authRoutes(ctx))
+    .use(menuRoutes(ctx))
     .use(staffRoutes(ctx))
     .use(deviceRoutes(ctx))
     .use(auditRoutes(ctx))

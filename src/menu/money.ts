@@ -1,0 +1,81 @@
+/**
+ * Prices as people type them ("12.95") and as we store them (integer minor units, 1295). The number
+ * of decimals comes from the restaurant's currency: 2 for USD or EUR, 0 for JPY, 3 for KWD.
+ */
+export function currencyDecimals(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** The largest price we accept, in major units: a typo guard, far above any menu item. */
+export const MAX_PRICE_MAJOR = 100_000;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * "12.95" -> 1295. A leading currency symbol and spaces are tolerated; thousands separators are not,
+ * because "1,250" means 1.25 in half the world and 1250 in the other half.
+ */
+export function parsePrice(raw: string, currency: string, options: { signed?: boolean } = {}): Parsed<number> {
+  const decimals = currencyDecimals(currency);
+  const example = decimals === 0 ? "1200" : `12.${"95".padEnd(decimals, "0").slice(0, decimals)}`;
+  const text = raw.trim().replace(/^([+-]?)\s*[^\d\s.,+-]{1,3}\s*/u, "$1");
+  if (text === "") return { ok: false, message: `Enter a price, like ${example}` };
+  const pattern = decimals === 0 ? /^([+-]?)(\d+)$/ : new RegExp(`^([+-]?)(\\d+)(?:\\.(\\d{1,${decimals}}))?$`);
+  const match = pattern.exec(text);
+  if (!match) {
+    if (/^-/.test(text) && !options.signed) return { ok: false, message: "A price cannot be negative" };
+    return { ok: false, message: `Enter a price as a number with at most ${decimals} decimals, like ${example}` };
+  }
+  const [, sign, whole, fraction = ""] = match;
+  if (sign === "-" && !options.signed) return { ok: false, message: "A price cannot be negative" };
+  if (Number(whole) >= MAX_PRICE_MAJOR) return { ok: false, message: `A price must be below ${MAX_PRICE_MAJOR.toLocaleString("en")}` };
+  const minor = Number(whole) * 10 ** decimals + Number(fraction.padEnd(decimals, "0") || "0");
+  return { ok: true, value: sign === "-" ? -minor : minor };
+}
+
+/** 1295 -> "12.95": the value an input field shows. Signed deltas keep their sign ("-0.50", "1.50"). */
+export function priceInputValue(minor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  const sign = minor < 0 ? "-" : "";
+  const abs = Math.abs(minor);
+  if (decimals === 0) return `${sign}${abs}`;
+  const unit = 10 ** decimals;
+  return `${sign}${Math.floor(abs / unit)}.${String(abs % unit).padStart(decimals, "0")}`;
+}
+
+/** 1295 -> "$12.95" for display. */
+export function formatMoney(minor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).format(minor / 10 ** decimals);
+  } catch {
+    return priceInputValue(minor, currency);
+  }
+}
+
+/** A price change shown with its sign: "+$1.50", "−$0.50", or "" for none. */
+export function formatDelta(minor: number, currency: string): string {
+  if (minor === 0) return "";
+  return `${minor > 0 ? "+" : "−"}${formatMoney(Math.abs(minor), currency)}`;
+}
+
+/** "8.25" (percent) -> 825 basis points; 0% to 50%. */
+export function parsePercent(raw: string): Parsed<number> {
+  const text = raw.trim().replace(/\s*%$/, "");
+  const match = /^(\d{1,2})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) return { ok: false, message: "Enter a rate in percent with at most 2 decimals, like 8.25" };
+  const bps = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  if (bps > 5000) return { ok: false, message: "A tax rate must be between 0% and 50%" };
+  return { ok: true, value: bps };
+}
+
+/** 825 -> "8.25" */
+export function percentInputValue(bps: number): string {
+  const whole = Math.floor(bps / 100);
+  const fraction = bps % 100;
+  return fraction === 0 ? String(whole) : `${whole}.${String(fraction).padStart(2, "0").replace(/0$/, "")}`;
+}
