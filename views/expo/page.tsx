@@ -38,7 +38,7 @@ export function ExpoCard({ order, stations, thresholds, now = Date.now() }: { or
       </ul>
       {ready ? (
         <form method="post" action={serve} hx-post={serve} hx-target={`#expo-${order.id}`} hx-swap="outerHTML">
-          <button class="kds-bump" type="submit" safe>{order.type === "dine_in" ? "Served" : "Picked up"}</button>
+          <button class="kds-bump" type="submit">{order.type === "dine_in" ? "Served" : "Picked up"}</button>
         </form>
       ) : ""}
     </article>

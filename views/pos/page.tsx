@@ -28,7 +28,7 @@ export function NewOrderForm({ idempotencyKey, error }: { idempotencyKey: string
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <div class="type-choice" role="radiogroup" aria-label="Order type">
           {Object.entries(ORDER_TYPE_LABELS).map(([value, label], i) => (
-            <label class="type-option"><input type="radio" name="type" value={value} checked={i === 0} required /><span safe>{label}</span></label>
+            <label class="type-option"><input type="radio" name="type" value={value} checked={i === 0} required /><span>{label as "safe"}</span></label>
           ))}
         </div>
         <div class="row">
@@ -49,7 +49,7 @@ export function PosPage(p: PosPageProps) {
         <strong safe>{p.restaurantName}</strong>
         <nav>
           <a href="/pos">New order</a>
-          <a href="/pos/orders">Open orders ({String(p.screen.open.length)})</a>
+          <a href="/pos/orders" safe>{`Open orders (${p.screen.open.length})`}</a>
         </nav>
         <span class="spacer"></span>
         <span class="muted" safe>{p.staffName}</span>

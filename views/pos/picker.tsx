@@ -31,7 +31,7 @@ export function Picker({ item, orderId, currency, error, chosen = [] }: { item: 
                     <input type={single ? "radio" : "checkbox"} name={`opt-${g.id}`} value={o.id} disabled={!o.available}
                       checked={o.available && isChosen(o.id, o.isDefault)} required={single && min > 0} />
                     <span safe>{o.name}</span>
-                    <span class="muted" safe>{o.available ? signedMoney(o.priceDeltaCents, currency) : "86"}</span>
+                    <span class="muted" safe>{o.available ? signedMoney(o.priceDeltaCents, currency) : String("86")}</span>
                   </label>
                 ))}
               </div>
