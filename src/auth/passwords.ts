@@ -18,7 +18,9 @@ export function passwordProblem(password: string, who: { email?: string | null; 
   const name = who.name?.toLowerCase().trim() ?? "";
   if (name.length >= 4 && lower.replace(/\s/g, "").includes(name.replace(/\s/g, ""))) return "Do not use your name in your password.";
   if (new Set(lower).size < 5) return "Use more different characters: this one repeats too few.";
+  if (/^\d+$/.test(password)) return "Use letters too: a password of digits only is easy to guess.";
+  // A common word with digits around it ("password123456") is still a common password.
   const stripped = COMMON.reduce((rest, word) => rest.replaceAll(word, ""), lower);
-  if (stripped.length < 8) return "That password is too common. Try a few unrelated words.";
+  if (stripped.length < 8 || (stripped !== lower && /^[\d\W_]*$/.test(stripped))) return "That password is too common. Try a few unrelated words.";
   return null;
 }
