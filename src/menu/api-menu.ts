@@ -35,19 +35,6 @@ export async function readMenuJson(db: Db, restaurantId: string): Promise<MenuJs
   });
 }
 
-/** Whether any event after `seq` could change the menu JSON (a menu edit, an 86, a restaurant setting). */
-export async function menuChangedSince(db: Db, restaurantId: string, seq: number): Promise<{ changed: boolean; head: number }> {
-  return withTenant(db, restaurantId, async (tx) => {
-    const [row] = rowsOf<{ head: string | number; changed: boolean }>(await tx.execute(sql`
-      select r.event_seq as head, exists(
-        select 1 from events e
-        where e.restaurant_id = ${restaurantId} and e.seq > ${seq} and (e.type like 'menu.%' or e.type like 'restaurant.%')
-      ) as changed
-      from restaurants r where r.id = ${restaurantId}`));
-    return { changed: row ? Boolean(row.changed) : true, head: Number(row?.head ?? 0) };
-  });
-}
-
 export function affectsMenu(eventType: string): boolean {
   return eventType.startsWith("menu.") || eventType.startsWith("restaurant.");
 }

@@ -1,8 +1,8 @@
 import type { Db } from "../db/client";
 import type { EventBus, EventRow } from "../realtime/bus";
-import { affectsMenu, menuChangedSince, readMenuJson } from "./api-menu";
+import { affectsMenu, readMenuJson } from "./api-menu";
 
-/** A menu rendered once as JSON text. seq: the event seq it is known good at; etag: names this body. */
+/** A menu rendered once as JSON text, with the event seq it was read at; etag names this body. */
 export type CachedMenu = { seq: number; etag: string; body: string };
 
 export type MenuCache = {
@@ -15,14 +15,11 @@ export type MenuCache = {
 const MAX_RESTAURANTS = 500;
 
 /**
- * Per-restaurant menu JSON, shared by every request of this process and invalidated by the menu
- * events every process sees:
- * - with the realtime bus, a subscription per cached restaurant drops the entry when a menu event
- *   arrives (a hit costs no query);
- * - without it, each request asks Postgres in one small statement whether a menu event was appended
- *   after the entry's seq (a hit costs one indexed query), so another process's edit is never missed.
+ * Per-restaurant menu JSON, shared by every request of this process. A bus subscription per cached
+ * restaurant drops the entry when a menu event arrives, whichever process made the change, so a
+ * hit costs no query at all.
  */
-export function createMenuCache(db: Db, bus: EventBus | null): MenuCache {
+export function createMenuCache(db: Db, bus: EventBus): MenuCache {
   const entries = new Map<string, CachedMenu>();
   /** Highest seq of a menu event seen per restaurant: an entry older than it is stale. */
   const staleBefore = new Map<string, number>();
@@ -43,7 +40,7 @@ export function createMenuCache(db: Db, bus: EventBus | null): MenuCache {
   }
 
   function listen(restaurantId: string, fromSeq: number) {
-    if (!bus || subscriptions.has(restaurantId)) return;
+    if (subscriptions.has(restaurantId)) return;
     const onEvents = (events: EventRow[]) => {
       const last = events.filter((e) => affectsMenu(e.type)).at(-1);
       if (!last) return;
@@ -68,14 +65,8 @@ export function createMenuCache(db: Db, bus: EventBus | null): MenuCache {
 
   async function get(restaurantId: string): Promise<CachedMenu> {
     const entry = entries.get(restaurantId);
-    if (!entry) return build(restaurantId);
-    if (bus && subscriptions.has(restaurantId)) return entry;
-    const { changed, head } = await menuChangedSince(db, restaurantId, entry.seq);
-    if (changed) return build(restaurantId);
-    // Nothing menu-related since: the same body is good up to the current head.
-    const fresher = { ...entry, seq: head };
-    if (entries.get(restaurantId) === entry) entries.set(restaurantId, fresher);
-    return fresher;
+    // Without a live subscription (the bus ended it) nothing would tell us of a change: rebuild.
+    return entry && subscriptions.has(restaurantId) ? entry : build(restaurantId);
   }
 
   function close() {

@@ -1,6 +1,5 @@
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
-import type { EventBus } from "../realtime/bus";
 import { authPlugin } from "../auth/plugin";
 import { badRequest, HttpError } from "../http/errors";
 import { wantsJson } from "../http/request-context";
@@ -34,13 +33,11 @@ function parseAvailable(body: Record<string, unknown>): boolean {
 
 /**
  * The menu feature: the admin screens, 86 from any screen, CSV import/export and the integration
- * API. The cache listens on the realtime bus when the app context carries one.
+ * API, whose cache listens for menu events on the process's realtime bus.
  */
 export function menuRoutes(ctx: AppContext) {
   const db = ctx.database.db;
-  // The bus is created once per process by its owner; until it is on the context, the cache checks the events table.
-  const bus = (ctx as AppContext & { bus?: EventBus }).bus ?? null;
-  const cache = createMenuCache(db, bus);
+  const cache = createMenuCache(db, ctx.bus);
 
   /** 86 from the admin table, the POS or the kitchen: the fragment for htmx, JSON for scripts, a redirect for plain forms. */
   async function availability(kind: "item" | "option", c: { principal: Parameters<typeof actorOf>[0]; params: { id: string }; body: unknown; request: Request; set: Parameters<typeof html>[0] }) {
