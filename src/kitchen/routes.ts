@@ -5,7 +5,7 @@ import type { Principal } from "../auth/service";
 import { HttpError } from "../http/errors";
 import { actorOf } from "../orders/api";
 import {
-  bumpAtStation, getOrder, listOrders, loadAllDay, loadKitchenOrders, loadOrdersByIds, loadPassOrders, recallAtStation, transitionOrder, type OrderView,
+  bumpAtStation, getOrder, touchedOrders, listOrders, loadAllDay, loadKitchenOrders, loadOrdersByIds, loadPassOrders, recallAtStation, transitionOrder, type OrderView,
 } from "../orders/service";
 import type { EventRow } from "../realtime/bus";
 import { openScreenStream } from "../realtime/screen-stream";
@@ -16,11 +16,6 @@ import { BoardColumns, BoardPage, ExpoCard, ExpoColumns, ExpoPage } from "../../
 
 const isHx = (request: Request) => request.headers.get("hx-request") === "true";
 const thresholdsOf = (p: Principal) => p.restaurant.ageThresholds as Thresholds;
-
-/** The order ids a batch of events touched (kitchen and order events carry one). */
-export function touchedOrders(events: EventRow[]): string[] {
-  return [...new Set(events.map((e) => (e.data as { orderId?: unknown }).orderId).filter((id): id is string => typeof id === "string"))];
-}
 
 const PASS_STATUSES = new Set(["sent", "preparing", "ready"]);
 

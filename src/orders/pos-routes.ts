@@ -9,12 +9,17 @@ import { badRequest, HttpError, notFound } from "../http/errors";
 import { parseMoney } from "./pricing";
 import { actorOf } from "./api";
 import {
-  addItems, applyDiscount, fireOrder, holdCourse, loadPickerItem, loadPosScreen, placeOrder, removeLine, requestHash, transitionOrder, getOrder, type OrderView,
+  addItems, applyDiscount, touchedOrders, fireOrder, holdCourse, loadPickerItem, loadPosScreen, placeOrder, removeLine, requestHash, transitionOrder, getOrder, type OrderView,
 } from "./service";
 import type { NewLine, OrderHeader } from "./validation";
 import { OpenOrdersPage, PosPage } from "../../views/pos/page";
 import { Ticket } from "../../views/pos/ticket";
 import { Picker } from "../../views/pos/picker";
+import { ItemButton, MenuGrid } from "../../views/pos/menu-grid";
+import { openScreenStream } from "../realtime/screen-stream";
+import type { EventRow } from "../realtime/bus";
+import { AVAILABILITY_EVENT, type AvailabilityEvent } from "../menu/service";
+import { MENU_CHANGED_EVENT } from "../menu/change";
 
 const isHx = (request: Request) => request.headers.get("hx-request") === "true";
 const list = (v: unknown): string[] => (v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -79,6 +84,27 @@ export function posRoutes(ctx: AppContext) {
     };
   }
 
+  /**
+   * Live POS: an 86 greys out the item, any other menu edit re-renders the grid, and a change to this
+   * screen's order (from another till or the kitchen) re-renders its ticket. Screens that show the same
+   * order with the same rights share one render.
+   */
+  const posRender = (p: Principal, orderId: string | null) => async (restaurantId: string, _scope: string, events: EventRow[]) => {
+    const parts: string[] = [];
+    const menuChanged = events.some((e) => e.type === MENU_CHANGED_EVENT);
+    const itemIds = events.filter((e) => e.type === AVAILABILITY_EVENT && (e.data as AvailabilityEvent).kind === "item").map((e) => (e.data as AvailabilityEvent).id);
+    const orderTouched = orderId !== null && touchedOrders(events).includes(orderId);
+    if (!menuChanged && !itemIds.length && !orderTouched) return null;
+    const screen = await loadPosScreen(db, restaurantId, p.restaurant.taxRateBps, orderTouched ? orderId : null);
+    if (menuChanged) parts.push(MenuGrid({ menu: screen.menu, orderId, currency: p.restaurant.currency }) as string);
+    else {
+      const items = screen.menu.categories.flatMap((c) => c.items).filter((i) => itemIds.includes(i.id));
+      for (const item of items) parts.push(ItemButton({ item, orderId, currency: p.restaurant.currency }) as string);
+    }
+    if (orderTouched && screen.order) parts.push(Ticket({ order: screen.order, ...ticketProps(p) }) as string);
+    return parts.join("");
+  };
+
   const idParams = t.Object({ id: t.String({ format: "uuid", error: "No such order" }) });
   const form = t.Record(t.String(), t.Any());
 
@@ -89,6 +115,19 @@ export function posRoutes(ctx: AppContext) {
       if (query.order && !screen.order) throw notFound("No such order");
       return PosPage({ ...pageProps(principal, screen), nonce });
     }, { need: "orders.create", query: t.Object({ order: t.Optional(t.String({ format: "uuid", error: "No such order" })) }) })
+    .get("/pos/stream", async ({ principal, request, query }) => {
+      const orderId = query.order ?? null;
+      const rights = ticketProps(principal);
+      return openScreenStream(ctx, {
+        request, principal, key: `pos:${orderId ?? "-"}:${rights.canVoid}:${rights.canDiscount}`, scope: orderId ?? "",
+        render: posRender(principal, orderId), since: query.since,
+        snapshot: async () => {
+          const screen = await screenFor(principal, orderId);
+          const ticket = screen.order ? Ticket({ order: screen.order, ...rights }) as string : "";
+          return (MenuGrid({ menu: screen.menu, orderId, currency: principal.restaurant.currency }) as string) + ticket;
+        },
+      });
+    }, { need: "orders.create", query: t.Object({ order: t.Optional(t.String({ format: "uuid", error: "No such order" })), since: t.Optional(t.String()) }) })
     .get("/pos/orders", async ({ principal, nonce }) => {
       const screen = await screenFor(principal, null);
       return OpenOrdersPage({ nonce, screen, restaurantName: principal.restaurant.name, currency: principal.restaurant.currency, staffName: principal.user?.name ?? "" });

@@ -374,3 +374,8 @@ export type AllDay = { name: string; quantity: number }[];
 export async function loadAllDay(db: Db, restaurantId: string, stationId: string): Promise<AllDay> {
   return withTenant(db, restaurantId, (tx) => q.allDayCounts(tx, restaurantId, stationId));
 }
+
+/** The order ids a batch of events touched (every order and kitchen event carries one). */
+export function touchedOrders(events: { data: unknown }[]): string[] {
+  return [...new Set(events.map((e) => (e.data as { orderId?: unknown }).orderId).filter((id): id is string => typeof id === "string"))];
+}

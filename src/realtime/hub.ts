@@ -14,13 +14,14 @@ export type Sink = {
   close: () => void;
   deviceId: string | null;
   sessionId: string | null;
+  userId: string | null;
 };
 
 type Group = { render: Render; scope: string; sinks: Set<Sink> };
 type Restaurant = { unsubscribe: () => void; groups: Map<string, Group>; queue: Promise<void> };
 
-/** Events that end a screen's right to listen: its device or session was revoked. */
-export const REVOKE_EVENTS = new Set(["device.revoked", "session.revoked"]);
+/** Events that end a screen's right to listen: its device was revoked, its session or its person ended. */
+export const REVOKE_EVENTS = new Set(["device.revoked", "session.revoked", "staff.deactivated"]);
 
 export type Hub = ReturnType<typeof createHub>;
 
@@ -30,10 +31,12 @@ export function createHub(bus: EventBus, log: Pick<Logger, "error" | "warn">) {
   function closeRevoked(r: Restaurant, events: EventRow[]) {
     for (const e of events) {
       if (!REVOKE_EVENTS.has(e.type)) continue;
-      const { deviceId, sessionIds } = e.data as { deviceId?: string; sessionIds?: string[] };
+      const { deviceId, sessionIds, userId } = e.data as { deviceId?: string; sessionIds?: string[]; userId?: string };
       for (const group of r.groups.values()) {
         for (const sink of group.sinks) {
-          if ((deviceId && sink.deviceId === deviceId) || (sink.sessionId && sessionIds?.includes(sink.sessionId))) {
+          const revoked = (deviceId && sink.deviceId === deviceId) || (sink.sessionId && sessionIds?.includes(sink.sessionId))
+            || (e.type === "staff.deactivated" && userId && sink.userId === userId);
+          if (revoked) {
             group.sinks.delete(sink);
             sink.close();
           }

@@ -35,6 +35,7 @@ export async function openScreenStream(ctx: AppContext, s: ScreenStream): Promis
     close: () => { ended = true; end?.(); },
     deviceId: s.principal.device?.id ?? null,
     sessionId: s.principal.sessionId,
+    userId: s.principal.user?.id ?? null,
   });
   let snapshot: string | null = null;
   try {

@@ -181,13 +181,32 @@ describe("kitchen display, expo and board", () => {
     const { device, cookie } = await makeDevice(db.db, rid, "kds", { stationId: station.grill, pinless: true });
     const s = sseReader(await t.app.handle(req(`/kds/${station.grill}/stream?since=${await t.bus.currentSeq(rid)}`, { headers: { cookie } })));
     await Bun.sleep(100);
-    await withSystem(db.db, async (tx) => {
-      await tx.execute(sql`update devices set revoked_at = now() where id = ${device.id}`);
-    });
-    const { appendEvent } = await import("../../src/realtime/events");
-    const { withTenant } = await import("../../src/db/tenant");
-    await withTenant(db.db, rid, (tx) => appendEvent(tx, rid, "device.revoked", { deviceId: device.id }));
+    // A manager revokes it from the admin page.
+    const manager = (await sessionCookieFor(db.db, rid, "manager")).cookie;
+    const revoke = await t.app.handle(req(`/admin/devices/${device.id}/revoke`, { method: "POST", headers: { cookie: manager } }));
+    expect(revoke.status).toBeLessThan(400);
     expect(await s.waitClosed(3000)).toBe(true);
     expect((await t.app.handle(req(`/kds/${station.grill}/stream`, { headers: { cookie, accept: "application/json" } }))).status).toBe(401);
+  });
+});
+
+describe("a deactivated person's screen", () => {
+  it("closes the stream of a person who is deactivated", async () => {
+    const db = await openTestDatabase("postgres");
+    const t = makeTestApp(db);
+    try {
+      const rid = (await seedDemo(db.db, testConfig().pinPepper, "deact")).restaurant.id;
+      const { cookie, userId } = await sessionCookieFor(db.db, rid, "expo");
+      const s = sseReader(await t.app.handle(req(`/expo/stream?since=${await t.bus.currentSeq(rid)}`, { headers: { cookie } })));
+      await Bun.sleep(100);
+      const membershipId = rowsOf<{ id: string }>(await db.db.execute(sql`select id from memberships where user_id = ${userId}`))[0]!.id;
+      const manager = (await sessionCookieFor(db.db, rid, "manager")).cookie;
+      const res = await t.app.handle(req(`/admin/staff/${membershipId}/active`, { headers: { cookie: manager }, form: { active: "false" } }));
+      expect(res.status).toBeLessThan(400);
+      expect(await s.waitClosed(3000)).toBe(true);
+    } finally {
+      await t.close();
+      await db.drop();
+    }
   });
 });

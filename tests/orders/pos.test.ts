@@ -7,6 +7,8 @@ import { sessionCookieFor } from "../helpers/session";
 import { seedDemo, DEMO_STAFF } from "../../src/restaurants/demo";
 import { rowsOf } from "../../src/db/client";
 import { parseDiscount } from "../../src/orders/pos-routes";
+import { sseReader } from "../helpers/sse";
+import { setItemAvailability } from "../../src/menu/service";
 
 describe("POS screen", () => {
   let db: TestDatabase;
@@ -153,5 +155,52 @@ describe("POS screen", () => {
     expect(rowsOf<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from order_items where order_id = ${id}`))[0]!.n).toBe(0);
     const cross = await app.handle(req(`/pos/orders/${id}/items`, { headers: { ...hx(server), origin: "https://evil.example" }, form: { itemId: m.item("Draft Lager").id } }));
     expect(cross.status).toBe(403);
+  });
+});
+
+describe("POS live updates", () => {
+  let db: TestDatabase;
+  let t: ReturnType<typeof makeTestApp>;
+  let rid: string;
+  let m: Awaited<ReturnType<typeof demoMenu>>;
+  let server: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase("postgres");
+    t = makeTestApp(db);
+    rid = (await seedDemo(db.db, testConfig().pinPepper, "pos-live")).restaurant.id;
+    m = await demoMenu(db.db, rid);
+    server = (await sessionCookieFor(db.db, rid, "server")).cookie;
+  });
+  afterAll(async () => { await t.close(); await db.drop(); });
+
+  it("greys out an 86'd item on an open POS within a second and brings it back", async () => {
+    const seq = await t.bus.currentSeq(rid);
+    const s = sseReader(await t.app.handle(req(`/pos/stream?since=${seq}`, { headers: { cookie: server } })));
+    await Bun.sleep(100);
+    const lager = m.item("Draft Lager").id;
+    const started = Date.now();
+    await setItemAvailability(db.db, rid, lager, false, { userId: null, deviceId: null });
+    const off = await s.next((x) => x.data.includes(`id="item-${lager}"`), 1000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(off.data).toContain('data-available="false"');
+    expect(off.data).toContain("disabled");
+    const from = s.messages.length;
+    await setItemAvailability(db.db, rid, lager, true, { userId: null, deviceId: null });
+    const on = await s.next((x) => x.data.includes(`id="item-${lager}"`), 1000, from);
+    expect(on.data).toContain('data-available="true"');
+    s.cancel();
+  });
+
+  it("re-renders this screen's ticket when the kitchen changes its order", async () => {
+    const res = await t.app.handle(req("/pos/orders", { headers: { cookie: server }, form: { type: "takeout", idempotencyKey: crypto.randomUUID() } }));
+    const id = res.headers.get("location")!.split("order=")[1]!;
+    const s = sseReader(await t.app.handle(req(`/pos/stream?order=${id}&since=${await t.bus.currentSeq(rid)}`, { headers: { cookie: server } })));
+    await Bun.sleep(100);
+    // Another till adds an item to the same order.
+    await t.app.handle(req(`/pos/orders/${id}/items`, { headers: { cookie: server, "hx-request": "true" }, form: { itemId: m.item("Draft Lager").id } }));
+    const msg = await s.next((x) => x.data.includes('id="ticket"'));
+    expect(msg.data).toContain("Draft Lager");
+    s.cancel();
   });
 });

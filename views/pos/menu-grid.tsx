@@ -35,7 +35,7 @@ export function ItemButton({ item, orderId, currency }: { item: OrderableItem; o
 /** Category tabs without JavaScript: radio inputs + labels, the checked one shows its grid. */
 export function MenuGrid({ menu, orderId, currency }: { menu: PosMenu; orderId: string | null; currency: string }) {
   return (
-    <section class="pos-menu" aria-label="Menu">
+    <section id="pos-menu" class="pos-menu" aria-label="Menu">
       {menu.categories.map((c, i) => (
         <input type="radio" name="pos-category" id={`cat-${c.id}`} class="tab-radio" checked={i === 0} />
       ))}

@@ -55,7 +55,7 @@ export function PosPage(p: PosPageProps) {
         <span class="muted" safe>{p.staffName}</span>
         <form method="post" action="/sign-out"><button class="btn small" type="submit">Sign off</button></form>
       </header>
-      <main class="pos" data-live="/pos/stream" data-seq={String(p.lastSeq)}>
+      <main class="pos" data-live={orderId ? `/pos/stream?order=${orderId}` : "/pos/stream"} data-seq={String(p.lastSeq)}>
         {p.screen.order
           ? <Ticket order={p.screen.order} currency={p.currency} canVoid={p.canVoid} canDiscount={p.canDiscount} error={p.ticketError} />
           : <NewOrderForm idempotencyKey={p.idempotencyKey} error={p.error} />}
