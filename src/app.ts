@@ -15,6 +15,7 @@ import { auditRoutes } from "./audit/routes";
 import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
+import { eventRoutes } from "./realtime/routes";
 import { routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -88,7 +89,8 @@ function buildApp(ctx: AppContext) {
     .use(auditRoutes(ctx))
     .use(orderApiRoutes(ctx))
     .use(posRoutes(ctx))
-    .use(kitchenRoutes(ctx));
+    .use(kitchenRoutes(ctx))
+    .use(eventRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;
