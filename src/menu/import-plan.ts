@@ -58,7 +58,8 @@ export function planImport(text: string, ctx: PlanContext): { plan: ImportPlan; 
   for (const row of rows) if (row.type === "group") readGroup(row, plan, groupRows, say);
   for (const row of rows) if (row.type === "option") readOption(row, plan, ctx, say);
   for (const [name, row] of groupRows) checkGroupRules(plan.groups.find((g) => key(g.name) === name)!, row, say);
-  for (const row of rows) if (row.type === "item") readItem(row, plan, ctx, say);
+  const seenItems = new Set<string>();
+  for (const row of rows) if (row.type === "item") readItem(row, plan, ctx, say, seenItems);
   problems.sort((a, b) => a.row - b.row);
   return { plan, problems };
 }
@@ -184,7 +185,7 @@ function splitList(raw: string): string[] {
   return raw.split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean);
 }
 
-function readItem(row: Row, plan: ImportPlan, ctx: PlanContext, say: Say) {
+function readItem(row: Row, plan: ImportPlan, ctx: PlanContext, say: Say, seenItems: Set<string>) {
   const categoryName = row.get("category");
   const category = plan.categories.find((c) => key(c.name) === key(categoryName));
   if (!category) say(row, "category", categoryName ? `No category called "${categoryName}" in this file: add a row of type category for it` : "Name the item's category");
@@ -213,9 +214,9 @@ function readItem(row: Row, plan: ImportPlan, ctx: PlanContext, say: Say) {
   const active = yesNo(row, "active", true, say);
   const available = yesNo(row, "available", true, say);
   if (!category || !n) return;
-  if (plan.items.some((i) => key(i.category) === key(category.name) && key(i.name) === key(n))) {
-    return say(row, "name", `There is already an item called "${n}" in ${category.name} in this file`);
-  }
+  const itemKey = `${key(category.name)}\u0000${key(n)}`;
+  if (seenItems.has(itemKey)) return say(row, "name", `There is already an item called "${n}" in ${category.name} in this file`);
+  seenItems.add(itemKey);
   plan.items.push({
     category: category.name, name: n, description: description.value, kitchenName: kitchen.value || null,
     priceCents: price.ok ? price.value : 0, taxCategory: tax ?? null, stationIds, groups, active, available,

@@ -22,7 +22,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 export function parsePrice(raw: string, currency: string, options: { signed?: boolean } = {}): Parsed<number> {
   const decimals = currencyDecimals(currency);
   const example = decimals === 0 ? "1200" : `12.${"95".padEnd(decimals, "0").slice(0, decimals)}`;
-  const text = raw.trim().replace(/^([+-]?)\s*[^\d\s.,+-]{1,3}\s*/u, "$1");
+  // Drop a currency symbol or code in front of a number ("$12.95", "EUR 9"), never the whole input.
+  const text = raw.trim().replace(/^([+-]?)\s*[^\d\s.,+-]{1,3}\s*(?=\d)/u, "$1");
   if (text === "") return { ok: false, message: `Enter a price, like ${example}` };
   const pattern = decimals === 0 ? /^([+-]?)(\d+)$/ : new RegExp(`^([+-]?)(\\d+)(?:\\.(\\d{1,${decimals}}))?$`);
   const match = pattern.exec(text);
