@@ -113,8 +113,9 @@ export function posRoutes(ctx: AppContext) {
     .get("/pos", async ({ principal, query, nonce }) => {
       const screen = await screenFor(principal, query.order ?? null);
       if (query.order && !screen.order) throw notFound("No such order");
-      return PosPage({ ...pageProps(principal, screen), nonce });
-    }, { need: "orders.create", query: t.Object({ order: t.Optional(t.String({ format: "uuid", error: "No such order" })) }) })
+      const mode = query.mode === "86" && allows(principal.actor, "menu.availability") ? "86" : "order";
+      return PosPage({ ...pageProps(principal, screen), nonce, mode });
+    }, { need: "orders.create", query: t.Object({ order: t.Optional(t.String({ format: "uuid", error: "No such order" })), mode: t.Optional(t.String()) }) })
     .get("/pos/stream", async ({ principal, request, query }) => {
       const orderId = query.order ?? null;
       const rights = ticketProps(principal);

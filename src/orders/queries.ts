@@ -153,3 +153,12 @@ export async function allDayCounts(tx: Tx, restaurantId: string, stationId: stri
     .groupBy(sql`coalesce(${orderItems.kitchenName}, ${orderItems.name})`)
     .orderBy(sql`sum(${orderItems.quantity}) desc`, sql`coalesce(${orderItems.kitchenName}, ${orderItems.name})`);
 }
+
+/** A station that bumps part of a ticket has started the rest of it: its new lines there are now cooking. */
+export async function startRestAtStation(tx: Tx, restaurantId: string, stationId: string, orderId: string) {
+  await tx.update(orderItemStations).set({ status: "cooking" })
+    .where(and(
+      eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId),
+      eq(orderItemStations.orderId, orderId), eq(orderItemStations.status, "new"),
+    ));
+}

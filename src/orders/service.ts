@@ -331,6 +331,7 @@ export async function bumpAtStation(db: Db, restaurantId: string, stationId: str
     if (wanted.some((l) => l.voidedAt)) throw conflict("That item was voided; there is nothing to bump", "lineId");
     const changed = await q.setStationLineStatus(tx, restaurantId, stationId, wanted.map((l) => l.id), "ready");
     if (!changed.length) throw conflict(lineIds === "all" ? "This ticket was already bumped" : "That item was already bumped", "lineId");
+    await q.startRestAtStation(tx, restaurantId, stationId, order.id);
     return { status: kitchenStatus(await loadView(tx, restaurantId, order)), event: { stationId, lineIds: changed } };
   });
 }

@@ -105,6 +105,14 @@ describe("kitchen display, expo and board", () => {
     expect(audit[0]!.n).toBe(1);
   });
 
+  it("marks the rest of a ticket cooking once the station bumps part of it", async () => {
+    const o = await place([lager(), { menuItemId: m.item("House Red").id, quantity: 1 }]);
+    await post(`/kds/${station.bar}/orders/${o.id}/lines/${o.items[0].id}/bump`);
+    const rows = rowsOf<{ id: string; s: string }>(await db.db.execute(sql`select order_item_id as id, status::text as s from order_item_stations where order_id = ${o.id}`));
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.s]))).toEqual({ [o.items[0].id]: "ready", [o.items[1].id]: "cooking" });
+    expect(await status(o.id)).toBe("preparing");
+  });
+
   it("refuses to bump a voided item", async () => {
     const o = await place([lager(), { menuItemId: m.item("House Red").id, quantity: 1 }]);
     const manager = (await sessionCookieFor(db.db, rid, "manager")).cookie;

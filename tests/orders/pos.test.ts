@@ -49,6 +49,17 @@ describe("POS screen", () => {
     for (const name of ["Burgers", "Drinks", "Classic Burger", "Draft Lager", "Start order"]) expect(html).toContain(name);
   });
 
+  it("offers an 86 mode where one tap marks an item sold out, shown greyed on the order screen", async () => {
+    const html = await (await app.handle(req("/pos?mode=86", { headers: { cookie: server } }))).text();
+    const lager = m.item("Draft Lager").id;
+    expect(html).toContain(`action="/menu/items/${lager}/availability"`);
+    const tap = await app.handle(req(`/menu/items/${lager}/availability`, { headers: hx(server), form: { available: "false", back: "/pos?mode=86" } }));
+    expect(tap.status).toBe(200);
+    const order = await (await app.handle(req("/pos", { headers: { cookie: server } }))).text();
+    expect(order).toMatch(new RegExp(`id="item-${lager}"[^>]*disabled[^>]*data-available="false"`));
+    await app.handle(req(`/menu/items/${lager}/availability`, { headers: hx(server), form: { available: "true" } }));
+  });
+
   it("starts one order for a double-tapped Start button", async () => {
     const before = await count("orders");
     const form = { type: "takeout", idempotencyKey: crypto.randomUUID() };

@@ -48,7 +48,7 @@ export function KdsTicket({ order, stationId, thresholds, now = Date.now() }: { 
         {lines.map((l) => {
           const done = l.stationStatus === "ready";
           return (
-            <li class={`kds-line${l.voidedAt ? " void" : ""}${done ? " done" : ""}`}>
+            <li class={`kds-line${l.voidedAt ? " void" : ""}${done ? " done" : ""}${l.stationStatus === "cooking" ? " cooking" : ""}`}>
               <form method="post" action={`${base}/lines/${l.id}/bump`} hx-post={`${base}/lines/${l.id}/bump`} hx-target={`#ticket-${order.id}`} hx-swap="outerHTML">
                 <button type="submit" class="kds-line-btn" disabled={!!l.voidedAt || done}>
                   <span class="kds-qty" safe>{String(l.quantity)}</span>

@@ -1,5 +1,6 @@
 import type { OrderableItem, PosMenu } from "../../src/menu/service";
 import { money } from "./format";
+import { AvailabilityToggle } from "../menu/availability-toggle";
 
 /**
  * One item button. Items with modifier groups open the picker; the rest add in one tap.
@@ -10,11 +11,12 @@ export function ItemButton({ item, orderId, currency }: { item: OrderableItem; o
     <>
       <span class="item-name" safe>{item.name}</span>
       <span class="item-price" safe>{money(item.priceCents, currency)}</span>
-      {item.available ? "" : <span class="badge crit">86</span>}
+      {item.available ? "" : <span class="badge crit">86 · sold out</span>}
     </>
   );
   if (!orderId || !item.available) {
-    return <button id={`item-${item.id}`} class="item-btn" type="button" disabled data-available={String(item.available)}>{label as "safe"}</button>;
+    // Before an order is started the grid is only a preview; it must still show what is 86'd.
+    return <button id={`item-${item.id}`} class={`item-btn${item.available ? " idle" : ""}`} type="button" disabled data-available={String(item.available)}>{label as "safe"}</button>;
   }
   if (item.groups.length) {
     const href = `/pos/orders/${orderId}/pick/${item.id}`;
@@ -32,10 +34,22 @@ export function ItemButton({ item, orderId, currency }: { item: OrderableItem; o
   );
 }
 
+/** 86 mode: each item is a one-tap sold-out switch (the menu feature's own component). */
+function EightySixCell({ item, back }: { item: OrderableItem; back: string }) {
+  return (
+    <div class={`item-86${item.available ? "" : " is-86"}`}>
+      <span class="item-name" safe>{item.name}</span>
+      <AvailabilityToggle kind="item" id={item.id} name={item.name} available={item.available} back={back} />
+    </div>
+  );
+}
+
 /** Category tabs without JavaScript: radio inputs + labels, the checked one shows its grid. */
-export function MenuGrid({ menu, orderId, currency }: { menu: PosMenu; orderId: string | null; currency: string }) {
+export function MenuGrid({ menu, orderId, currency, mode = "order" }: { menu: PosMenu; orderId: string | null; currency: string; mode?: "order" | "86" }) {
+  const back = `/pos?mode=86${orderId ? `&order=${orderId}` : ""}`;
   return (
     <section id="pos-menu" class="pos-menu" aria-label="Menu">
+      {mode === "86" ? <p class="flash eighty-six-banner" role="status">86 mode: tap to mark an item sold out or bring it back. <a href={orderId ? `/pos?order=${orderId}` : "/pos"}>Done</a></p> : ""}
       {menu.categories.map((c, i) => (
         <input type="radio" name="pos-category" id={`cat-${c.id}`} class="tab-radio" checked={i === 0} />
       ))}
@@ -44,7 +58,7 @@ export function MenuGrid({ menu, orderId, currency }: { menu: PosMenu; orderId: 
       </div>
       {menu.categories.map((c) => (
         <div class="item-grid" data-category={`cat-${c.id}`}>
-          {c.items.map((item) => <ItemButton item={item} orderId={orderId} currency={currency} />)}
+          {c.items.map((item) => mode === "86" ? <EightySixCell item={item} back={back} /> : <ItemButton item={item} orderId={orderId} currency={currency} />)}
         </div>
       ))}
     </section>

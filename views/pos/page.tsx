@@ -17,6 +17,7 @@ export type PosPageProps = {
   ticketError?: string;
   picker?: JSX.Element;
   lastSeq: number;
+  mode?: "order" | "86";
 };
 
 export function NewOrderForm({ idempotencyKey, error }: { idempotencyKey: string; error?: string }) {
@@ -50,6 +51,7 @@ export function PosPage(p: PosPageProps) {
         <nav>
           <a href="/pos">New order</a>
           <a href="/pos/orders" safe>{`Open orders (${p.screen.open.length})`}</a>
+          <a href={`/pos?mode=86${orderId ? `&order=${orderId}` : ""}`}>86 items</a>
         </nav>
         <span class="spacer"></span>
         <span class="muted" safe>{p.staffName}</span>
@@ -59,7 +61,7 @@ export function PosPage(p: PosPageProps) {
         {p.screen.order
           ? <Ticket order={p.screen.order} currency={p.currency} canVoid={p.canVoid} canDiscount={p.canDiscount} error={p.ticketError} />
           : <NewOrderForm idempotencyKey={p.idempotencyKey} error={p.error} />}
-        <MenuGrid menu={p.screen.menu} orderId={orderId} currency={p.currency} />
+        <MenuGrid menu={p.screen.menu} orderId={orderId} currency={p.currency} mode={p.mode} />
         <div id="picker">{(p.picker ?? "") as "safe"}</div>
       </main>
       <div class="live-banner" role="status">Reconnecting… this screen may be out of date</div>
