@@ -218,3 +218,30 @@ describe("a deactivated person's screen", () => {
     }
   });
 });
+
+describe("the embedded database (PGlite) carries the live kitchen too", () => {
+  it("delivers a new order to a KDS stream through PGlite's LISTEN", async () => {
+    const db = await openTestDatabase("pglite");
+    const t = makeTestApp(db);
+    try {
+      const demo = await seedDemo(db.db, testConfig().pinPepper, "lite");
+      const rid = demo.restaurant.id;
+      const m = await demoMenu(db.db, rid);
+      const bar = rowsOf<{ id: string }>(await db.db.execute(sql`select id from stations where restaurant_id = ${rid} and slug = 'bar'`))[0]!.id;
+      const { cookie } = await sessionCookieFor(db.db, rid, "kitchen");
+      const s = sseReader(await t.app.handle(req(`/kds/${bar}/stream?since=${await t.bus.currentSeq(rid)}`, { headers: { cookie } })));
+      await Bun.sleep(100);
+      const res = await t.app.handle(req("/api/v1/orders", {
+        json: { type: "takeout", items: [{ menuItemId: m.item("Draft Lager").id, quantity: 1 }] },
+        headers: { authorization: `Bearer ${demo.apiKey}`, "idempotency-key": "lite-order-1" },
+      }));
+      const o = await res.json();
+      const msg = await s.next((x) => x.data.includes(`ticket-${o.id}`), 3000);
+      expect(msg.data).toContain("Draft Lager");
+      s.cancel();
+    } finally {
+      await t.close();
+      await db.drop();
+    }
+  });
+});
