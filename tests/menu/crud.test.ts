@@ -23,7 +23,8 @@ describe.each(DRIVERS)("menu services on %s", (driver) => {
     db = await openTestDatabase(driver);
     rid = (await makeRestaurant(db.db, `crud-${driver}`, { taxRateBps: 800 })).id;
     otherId = (await makeRestaurant(db.db, `crud-other-${driver}`)).id;
-    [{ id: grill }] = (await withTenant(db.db, rid, (tx) => tx.insert(stations).values({ restaurantId: rid, name: "Grill", slug: "grill" }).returning())) as [{ id: string }];
+    const [station] = await withTenant(db.db, rid, (tx) => tx.insert(stations).values({ restaurantId: rid, name: "Grill", slug: "grill" }).returning());
+    grill = station!.id;
   }, 30_000);
   afterAll(() => db.drop());
 

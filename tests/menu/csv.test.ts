@@ -30,7 +30,7 @@ describe("menu CSV export and import", () => {
   beforeAll(async () => { w = await menuWorld(); });
   afterAll(() => w.close());
 
-  const upload = (content: string | Uint8Array, cookie = w.manager, hx = false) => {
+  const upload = (content: string | Uint8Array<ArrayBuffer>, cookie = w.manager, hx = false) => {
     const form = new FormData();
     form.append("file", new File([content], "menu.csv", { type: "text/csv" }));
     return w.app.handle(req("/admin/menu/import", { method: "POST", headers: { cookie, ...(hx ? { "hx-request": "true" } : {}) }, body: form }));

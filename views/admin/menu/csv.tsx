@@ -49,7 +49,7 @@ export function CsvBoard(p: CsvPageProps) {
         <table>
           <thead><tr><th scope="col">type</th><th scope="col">columns it uses</th></tr></thead>
           <tbody>
-            {ROW_TYPES.map((type) => <tr><td><code safe>{type}</code></td><td><code safe>{COLUMNS_BY_TYPE[type].join(", ")}</code></td></tr>)}
+            {ROW_TYPES.map((type) => <tr><td><code>{type}</code></td><td><code safe>{COLUMNS_BY_TYPE[type].join(", ")}</code></td></tr>)}
           </tbody>
         </table>
         <p class="muted">Prices are in the restaurant's currency, like 12.95; an option's price is its price change and may be negative. Stations are named by their short name (slug).</p>

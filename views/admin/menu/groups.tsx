@@ -33,11 +33,12 @@ export function GroupsBoard(p: Props) {
             {data.groups.map((g) => {
               const options = data.options.filter((o) => o.groupId === g.id);
               const used = data.itemGroups.filter((a) => a.groupId === g.id).length;
+              const optionText: string = options.length ? options.map((o) => o.name).join(", ") : "No options";
               return (
                 <tr>
                   <th scope="row"><a href={`/admin/menu/groups/${g.id}`} safe>{g.name}</a></th>
                   <td safe>{ruleText(g)}</td>
-                  <td class="muted" safe>{options.length ? options.map((o) => o.name).join(", ") : "No options"}</td>
+                  <td class="muted" safe>{optionText}</td>
                   <td safe>{`${used} item${used === 1 ? "" : "s"}`}</td>
                 </tr>
               );

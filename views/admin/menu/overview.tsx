@@ -85,6 +85,10 @@ function ItemTable(p: OverviewProps & { items: Item[] }) {
         {p.items.map((item, index) => {
           const stations = data.itemStations.filter((s) => s.itemId === item.id).map((s) => stationName.get(s.stationId) ?? "?");
           const groups = data.itemGroups.filter((g) => g.itemId === item.id).map((g) => groupName.get(g.groupId) ?? "?");
+          // Plain strings before they reach JSX, so the escaping below is checked by xss-scan for what they are.
+          const taxText: string = item.taxCategoryId ? taxName.get(item.taxCategoryId) ?? "" : "Default";
+          const stationText: string = stations.length ? stations.join(", ") : "—";
+          const groupText: string = groups.length ? groups.join(", ") : "—";
           return (
             <tr class={`item-row ${item.active ? "" : "inactive"}`} id={`item-${item.id}`}>
               <th scope="row">
@@ -93,9 +97,9 @@ function ItemTable(p: OverviewProps & { items: Item[] }) {
                 {item.active ? "" : <span class="badge warn">Inactive</span>}
               </th>
               <td class="num" safe>{formatMoney(item.priceCents, currency)}</td>
-              <td class="muted" safe>{item.taxCategoryId ? taxName.get(item.taxCategoryId) ?? "" : "Default"}</td>
-              <td safe>{stations.length ? stations.join(", ") : "—"}</td>
-              <td class="muted" safe>{groups.length ? groups.join(", ") : "—"}</td>
+              <td class="muted" safe>{taxText}</td>
+              <td safe>{stationText}</td>
+              <td class="muted" safe>{groupText}</td>
               <td><AvailabilityToggle kind="item" id={item.id} name={item.name} available={item.available} back="/admin/menu" /></td>
               <td class="row-actions">
                 <ActionButton action={`/admin/menu/items/${item.id}/move`} region={BOARD} label="▲" ariaLabel={`Move ${item.name} up`} fields={{ direction: "up" }} disabled={index === 0} />
