@@ -111,7 +111,7 @@ export function GroupEditor(p: Props & { group: Group }) {
         <p class="muted">Shown on the POS in this order. "Default" options start out chosen.</p>
         <div class="option-list" role="list">
           <div class="option-row option-head" aria-hidden="true">
-            <span>Name</span><span>Price change</span><span>Default</span><span>Station</span><span>Save</span><span>Availability</span><span>Order</span>
+            <span>Name</span><span>Price change</span><span>Default</span><span>Station</span><span></span><span>Availability</span><span>Order</span>
           </div>
           {options.map((o, index) => <OptionRow {...p} option={o} first={index === 0} last={index === options.length - 1} />)}
         </div>
@@ -130,7 +130,7 @@ export function GroupEditor(p: Props & { group: Group }) {
 function StationSelect(p: { data: MenuAdminData; formKey: string; selected: string; error?: string }) {
   return (
     <Select formKey={p.formKey} name="stationId" label="Station" error={p.error} hiddenLabel>
-      <option value="" selected={p.selected === ""}>Same as the item</option>
+      <option value="" selected={p.selected === ""}>With the item</option>
       {p.data.stations.map((s) => <option value={s.id} selected={s.id === p.selected} safe>{s.name}</option>)}
     </Select>
   );

@@ -78,6 +78,9 @@ function ItemTable(p: OverviewProps & { items: Item[] }) {
   const taxName = new Map(data.taxCategories.map((t) => [t.id, `${t.name} (${percentInputValue(t.rateBps)}%)`]));
   return (
     <table class="menu-items">
+      <colgroup>
+        <col class="col-item" /><col class="col-price" /><col class="col-tax" /><col class="col-stations" /><col class="col-groups" /><col class="col-avail" /><col class="col-actions" />
+      </colgroup>
       <thead>
         <tr><th scope="col">Item</th><th scope="col" class="num">Price</th><th scope="col">Tax</th><th scope="col">Stations</th><th scope="col">Modifiers</th><th scope="col">Availability</th><th scope="col"><span class="visually-hidden">Order and edit</span></th></tr>
       </thead>
@@ -91,20 +94,22 @@ function ItemTable(p: OverviewProps & { items: Item[] }) {
           const groupText: string = groups.length ? groups.join(", ") : "—";
           return (
             <tr class={`item-row ${item.active ? "" : "inactive"}`} id={`item-${item.id}`}>
-              <th scope="row">
+              <th scope="row" class="info">
                 <a href={`/admin/menu/items/${item.id}`} safe>{item.name}</a>
                 {item.kitchenName ? <span class="muted kitchen-name" safe>{` · ${item.kitchenName}`}</span> : ""}
                 {item.active ? "" : <span class="badge warn">Inactive</span>}
               </th>
-              <td class="num" safe>{formatMoney(item.priceCents, currency)}</td>
-              <td class="muted" safe>{taxText}</td>
-              <td safe>{stationText}</td>
-              <td class="muted" safe>{groupText}</td>
+              <td class="num info" safe>{formatMoney(item.priceCents, currency)}</td>
+              <td class="muted info" safe>{taxText}</td>
+              <td class="info" safe>{stationText}</td>
+              <td class="muted info" safe>{groupText}</td>
               <td><AvailabilityToggle kind="item" id={item.id} name={item.name} available={item.available} back="/admin/menu" /></td>
-              <td class="row-actions">
-                <ActionButton action={`/admin/menu/items/${item.id}/move`} region={BOARD} label="▲" ariaLabel={`Move ${item.name} up`} fields={{ direction: "up" }} disabled={index === 0} />
-                <ActionButton action={`/admin/menu/items/${item.id}/move`} region={BOARD} label="▼" ariaLabel={`Move ${item.name} down`} fields={{ direction: "down" }} disabled={index === p.items.length - 1} />
-                <a class="btn small" href={`/admin/menu/items/${item.id}`} aria-label={`Edit ${item.name}`}>Edit</a>
+              <td>
+                <div class="row-actions">
+                  <ActionButton action={`/admin/menu/items/${item.id}/move`} region={BOARD} label="▲" ariaLabel={`Move ${item.name} up`} fields={{ direction: "up" }} disabled={index === 0} />
+                  <ActionButton action={`/admin/menu/items/${item.id}/move`} region={BOARD} label="▼" ariaLabel={`Move ${item.name} down`} fields={{ direction: "down" }} disabled={index === p.items.length - 1} />
+                  <a class="btn small" href={`/admin/menu/items/${item.id}`} aria-label={`Edit ${item.name}`}>Edit</a>
+                </div>
               </td>
             </tr>
           );

@@ -27,7 +27,7 @@ export function TaxBoard(p: Props) {
       <form {...regionForm("/admin/menu/pricing", TAX_BOARD)} class="card stack" novalidate>
         <h2>Pricing</h2>
         <TextInput formKey={k} name="defaultRate" label="Default tax rate (%)" inputmode="decimal" value={shown(state, k, "defaultRate", percentInputValue(data.pricing.taxRateBps))} error={errorFor(state, k, "defaultRate")} required maxlength={6} hint="Used by every item without a tax category of its own, like 8.25" class="narrow-field" />
-        <fieldset aria-describedby={errorFor(state, k, "taxInclusive") ? `${fieldId(k, "taxInclusive")}-error` : undefined}>
+        <fieldset class="radio-list" aria-describedby={errorFor(state, k, "taxInclusive") ? `${fieldId(k, "taxInclusive")}-error` : undefined}>
           <legend safe>{`Menu prices (${data.pricing.currency})`}</legend>
           <label class="checkbox"><input type="radio" name="taxInclusive" value="exclusive" checked={mode === "exclusive"} /> <span>Tax is added on top of menu prices</span></label>
           <label class="checkbox"><input type="radio" name="taxInclusive" value="inclusive" checked={mode === "inclusive"} /> <span>Menu prices already include tax</span></label>
