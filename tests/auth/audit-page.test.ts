@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req } from "../helpers/app";
 import { makeDevice, makeRestaurant, makeStaff, signInAs } from "../helpers/auth";
 import { withSystem } from "../../src/db/tenant";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 describe("the audit log page", () => {
   let db: TestDatabase;

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req } from "../helpers/app";
 import { cookieHeader, DEVICE_COOKIE, makeDevice, makeRestaurant, makeStaff, SESSION_COOKIE, signIn, signInAs } from "../helpers/auth";
 import { withSystem } from "../../src/db/tenant";
 import { rowsOf } from "../../src/db/client";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 describe("stations and devices admin", () => {
   let db: TestDatabase;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req } from "../helpers/app";
@@ -6,6 +6,9 @@ import { cookieHeader, makeDevice, makeRestaurant, makeStaff, signInAs } from ".
 import { ROLES } from "../../src/auth/permissions";
 import { ROLE_HOME } from "../../src/auth/home";
 import { withSystem } from "../../src/db/tenant";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 describe("/ sends everyone to their screen (pglite)", () => {
   let db: TestDatabase;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req } from "../helpers/app";
@@ -7,6 +7,9 @@ import { passwordProblem } from "../../src/auth/passwords";
 import { createRestaurant } from "../../src/restaurants/service";
 import { withSystem } from "../../src/db/tenant";
 import { rowsOf } from "../../src/db/client";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 describe("password rules", () => {
   const who = { email: "maya.manager@diner.test", name: "Maya Manager" };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { Redis } from "ioredis";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
@@ -6,6 +6,9 @@ import { makeTestApp, req } from "../helpers/app";
 import { makeDevice, makeRestaurant, makeStaff } from "../helpers/auth";
 import { createRateLimiter, MemoryCounterStore, RateLimitedError, RateLimiter, RULES, type LimitRule } from "../../src/ops/rate-limit";
 import { rowsOf } from "../../src/db/client";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 // Each run counts under its own prefix and deletes it afterwards, so runs never see each other's counts.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req } from "../helpers/app";
@@ -6,6 +6,9 @@ import { DEVICE_COOKIE, makeDevice, makeRestaurant, makeStaff, SESSION_COOKIE, s
 import { allows, ROLES, type Actor, type Permission } from "../../src/auth/permissions";
 import { startSession } from "../../src/auth/service";
 import { withSystem } from "../../src/db/tenant";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 /**
  * Every identity route against every kind of caller. "Allowed" means the route's stated need let the

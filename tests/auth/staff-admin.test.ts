@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req, testConfig } from "../helpers/app";
@@ -6,6 +6,9 @@ import { cookieHeader, makeDevice, makeRestaurant, makeStaff, signIn } from "../
 import { withSystem } from "../../src/db/tenant";
 import { rowsOf } from "../../src/db/client";
 import { pinDigest } from "../../src/auth/secrets";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 type App = ReturnType<typeof makeTestApp>["app"];
 

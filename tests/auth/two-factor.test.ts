@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req, testConfig } from "../helpers/app";
@@ -7,6 +7,9 @@ import { base32Decode, base32Encode, currentStep, otpauthUri, totpAt, verifyTotp
 import { openSecret, sealSecret } from "../../src/auth/secrets";
 import { withSystem } from "../../src/db/tenant";
 import { rowsOf } from "../../src/db/client";
+
+// Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
+setDefaultTimeout(30_000);
 
 describe("TOTP (RFC 6238)", () => {
   const rfcSecret = Buffer.from("12345678901234567890");

@@ -1,11 +1,13 @@
 import { Layout } from "../layout";
 import { describedBy, FieldError, Flash } from "./form";
 
+const styles = <link rel="stylesheet" href="/public/css/identity.css" />;
+
 export function SignInPage(props: { nonce: string; email?: string; error?: string; field?: string; next?: string; notice?: string }) {
   const emailError = props.field === "email" ? props.error : undefined;
   const formError = props.field === "email" ? undefined : props.error;
   return (
-    <Layout title="Sign in" nonce={props.nonce}>
+    <Layout title="Sign in" nonce={props.nonce} head={styles}>
       <main class="narrow">
         <h1>Restaurant OS</h1>
         <form class="card stack" method="post" action="/sign-in" novalidate>
@@ -28,7 +30,7 @@ export function SignInPage(props: { nonce: string; email?: string; error?: strin
 
 export function TotpPage(props: { nonce: string; error?: string }) {
   return (
-    <Layout title="Two-step sign-in" nonce={props.nonce}>
+    <Layout title="Two-step sign-in" nonce={props.nonce} head={styles}>
       <main class="narrow">
         <h1>Two-step sign-in</h1>
         <form class="card stack" method="post" action="/sign-in/totp" novalidate>
@@ -48,7 +50,7 @@ export function TotpPage(props: { nonce: string; error?: string }) {
 
 export function ChooseRestaurantPage(props: { nonce: string; restaurants: { restaurantId: string; name: string; role: string }[] }) {
   return (
-    <Layout title="Choose a restaurant" nonce={props.nonce}>
+    <Layout title="Choose a restaurant" nonce={props.nonce} head={styles}>
       <main class="narrow">
         <h1>Choose a restaurant</h1>
         <div class="stack">

@@ -41,6 +41,7 @@ export function StationPadPage(p: StationPadProps) {
             <strong safe>{p.restaurantName}</strong>
             <div class="muted" safe>{`${p.device.name} — ${where}`}</div>
           </div>
+          <Flash message={p.notice} />
           {p.signedOn ? (
             <div class="row">
               <span>Signed on: <strong safe>{p.signedOn.name}</strong> <span class="muted" safe>{ROLE_LABELS[p.signedOn.role]}</span></span>
@@ -68,12 +69,11 @@ export function StationPadPage(p: StationPadProps) {
             </fieldset>
           ) : ""}
           <section class="pad" aria-labelledby="pin-label">
-            <Flash message={p.notice} />
             {p.error ? <p class="flash error" id="pin-error" role="alert" safe>{p.error}</p> : ""}
             <label id="pin-label" for="pin" class="pin-label">{p.signedOn ? "Switch user: enter a PIN" : "Enter your PIN"}</label>
             <input id="pin" name="pin" class="pin-input" type="password" inputmode="numeric" pattern="[0-9]*" minlength="4" maxlength="6"
               autocomplete="off" required autofocus aria-describedby={p.error ? "pin-hint pin-error" : "pin-hint"} data-pin-input />
-            <p class="muted" id="pin-hint">4 to 6 digits, then Sign on.</p>
+            <p class="muted hint" id="pin-hint">4 to 6 digits, then Sign on.</p>
             <div class="keys" data-pin-keys hidden>
               {KEYS.map((k) => k === "clear" ? <button type="button" class="key key-aux" data-key="clear">Clear</button>
                 : k === "back" ? <button type="button" class="key key-aux" data-key="back" aria-label="Delete last digit">⌫</button>

@@ -55,9 +55,9 @@ export function StaffRow(p: { member: StaffRowData; canManageOwners: boolean; is
         {s.mustChangePassword ? <span class="badge warn">temporary password</span> : ""}
       </td>
       <td>{s.active ? <span class="badge ok">Active</span> : <span class="badge">Deactivated</span>}</td>
-      <td class="actions">
+      <td>
         {!editable ? <span class="muted">Owner</span> : (
-          <>
+          <div class="actions">
             <a class="btn small" href={`/admin/staff/${s.membershipId}`}>Edit</a>
             {s.pinLocked ? (
               <form method="post" action={`/admin/staff/${s.membershipId}/unlock`} hx-post={`/admin/staff/${s.membershipId}/unlock`} hx-target={`#${id}`} hx-swap="outerHTML">
@@ -71,7 +71,7 @@ export function StaffRow(p: { member: StaffRowData; canManageOwners: boolean; is
                 <button class={s.active ? "btn small danger" : "btn small"} type="submit">{s.active ? "Deactivate" : "Reactivate"}</button>
               </form>
             )}
-          </>
+          </div>
         )}
       </td>
     </tr>
