@@ -52,11 +52,12 @@ export function AuditPage(p: {
   return (
     <AdminShell nonce={p.nonce} title="Audit log" section="audit" restaurantName={p.restaurantName} userName={p.userName}>
       <link rel="stylesheet" href="/public/css/identity.css" />
-      <form class="row" method="get" action="/admin/audit">
-        <label for="show">Show</label>
-        <select id="show" name="show">
-          {AUDIT_FILTERS.map((f) => <option value={f.key} selected={f.key === p.filter} safe>{f.label}</option>)}
-        </select>
+      <form class="row filter" method="get" action="/admin/audit">
+        <label>Show
+          <select name="show">
+            {AUDIT_FILTERS.map((f) => <option value={f.key} selected={f.key === p.filter} safe>{f.label}</option>)}
+          </select>
+        </label>
         <button class="btn small" type="submit">Filter</button>
       </form>
       {p.entries.length === 0 ? <p class="muted">Nothing recorded yet.</p> : (

@@ -100,7 +100,7 @@ export function EditStaffPage(p: EditStaffProps) {
             </div>
           </form>
           {m.pinLocked ? (
-            <form class="card row" method="post" action={`${base}/unlock`}>
+            <form class="card row admin-form" method="post" action={`${base}/unlock`}>
               <span class="grow">Their PIN is locked after 5 wrong tries.</span>
               <button class="btn" type="submit">Unlock PIN</button>
             </form>
@@ -117,7 +117,7 @@ export function EditStaffPage(p: EditStaffProps) {
             </form>
           ) : ""}
           {p.isSelf ? "" : (
-            <form class="card row" method="post" action={`${base}/active`}>
+            <form class="card row admin-form" method="post" action={`${base}/active`}>
               <input type="hidden" name="active" value={m.active ? "false" : "true"} />
               <span class="grow">{m.active ? "Deactivating signs them out of this restaurant everywhere, at once." : "Reactivating lets them sign in and sign on again."}</span>
               <FieldError id="active" message={e.active} />
