@@ -58,10 +58,13 @@ export async function exportMenuCsv(db: Db, restaurantId: string): Promise<strin
   return `\uFEFF${toCsv(rows)}`;
 }
 
-/** Bytes of an uploaded file as text, refusing anything that is not UTF-8 (a BOM is fine). */
-export function decodeUpload(bytes: Uint8Array): string {
-  if (bytes.byteLength > MAX_IMPORT_BYTES) {
-    throw new ImportRefused([{ row: 0, column: "", message: `The file is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; an import can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB` }], 413);
+/**
+ * Bytes of an uploaded file as text, refusing anything over the size limit or not UTF-8 (a BOM is
+ * fine). declaredBytes: the size the request announced, when the body was not read at all.
+ */
+export function decodeUpload(bytes: Uint8Array, declaredBytes = bytes.byteLength): string {
+  if (declaredBytes > MAX_IMPORT_BYTES) {
+    throw new ImportRefused([{ row: 0, column: "", message: `The file is ${(declaredBytes / 1024 / 1024).toFixed(1)} MB; an import can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB` }], 413);
   }
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -7,7 +7,7 @@ import { withTenant } from "../db/tenant";
 import * as q from "./admin-queries";
 import { setItemAvailability, setOptionAvailability } from "./service";
 import { createMenuCache } from "./cache";
-import { exportMenuCsv, importMenuCsv, ImportRefused } from "./csv-service";
+import { decodeUpload, exportMenuCsv, importMenuCsv, ImportRefused } from "./csv-service";
 import { MAX_IMPORT_BYTES } from "./csv-format";
 import { adminMenuRoutes } from "./admin-routes";
 import { actorOf, formBody, frameOf, html, isHtmx, navigate, withDone } from "./http";
@@ -74,7 +74,8 @@ export function menuRoutes(ctx: AppContext) {
     .post("/admin/menu/import", async ({ principal, nonce, set, body, request }) => {
       const frame = frameOf(principal, nonce);
       try {
-        const file = formBody(body).file;
+        const { file, tooLarge } = formBody(body);
+        if (typeof tooLarge === "number") decodeUpload(new Uint8Array(0), tooLarge);
         if (!(file instanceof Blob) || file.size === 0) {
           throw new ImportRefused([{ row: 0, column: "", message: "Choose a CSV file to import" }], 400);
         }
@@ -87,12 +88,11 @@ export function menuRoutes(ctx: AppContext) {
       }
     }, {
       need: "menu.edit",
-      // Refuse an oversized upload from its declared length, before reading it into memory.
-      beforeHandle: ({ request }) => {
+      // An oversized upload is refused from its declared length, before the body is read into memory:
+      // the parse hook runs ahead of the body parser and hands the handler a marker instead of the file.
+      parse: ({ request }) => {
         const length = Number(request.headers.get("content-length") ?? 0);
-        if (length > MAX_IMPORT_BYTES + 64 * 1024) {
-          throw new HttpError(413, "too_large", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; an import can be at most that`);
-        }
+        return length > MAX_IMPORT_BYTES + 64 * 1024 ? { tooLarge: length } : undefined;
       },
     })
     .get("/api/v1/menu", async ({ principal, set, request }) => {

@@ -172,6 +172,20 @@ describe("menu CSV export and import", () => {
     expect(readable(await res.text())).toContain("2 MB");
   });
 
+  it("refuses an oversized upload over real HTTP from its declared length, with the same page", async () => {
+    w.app.listen({ port: 0, hostname: "127.0.0.1" });
+    try {
+      const base = `http://127.0.0.1:${w.app.server!.port}`;
+      const form = new FormData();
+      form.append("file", new File([`type,name\n${"category,x\n".repeat(300_000)}`], "menu.csv"));
+      const res = await fetch(`${base}/admin/menu/import`, { method: "POST", headers: { cookie: w.manager, origin: base }, body: form });
+      expect(res.status).toBe(413);
+      expect(readable(await res.text())).toMatch(/The file is 3\.\d MB; an import can be at most 2 MB/);
+    } finally {
+      await w.app.stop(true);
+    }
+  });
+
   it("refuses an empty upload and a file with an unclosed quote", async () => {
     expect((await upload("")).status).toBe(400);
     const res = await upload('type,name\ncategory,"Mains\n');
