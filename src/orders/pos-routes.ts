@@ -4,7 +4,6 @@ import { authPlugin } from "../auth/plugin";
 import type { Principal } from "../auth/service";
 import { allows } from "../auth/permissions";
 import { checkManagerPin } from "../auth/override";
-import { RULES, type LimitKey } from "../ops/rate-limit";
 import { badRequest, HttpError, notFound } from "../http/errors";
 import { parseMoney } from "./pricing";
 import { actorOf } from "./api";
@@ -63,6 +62,7 @@ export function posRoutes(ctx: AppContext) {
       const order = await getOrder(db, p.restaurant.id, orderId).catch(() => null);
       if (!order) throw error;
       set.status = error.status;
+      Object.assign(set.headers, error.headers); // e.g. Retry-After on a 429
       if (!isHx(request)) {
         const screen = await screenFor(p, orderId);
         return PosPage(pageProps(p, screen, { ticketError: error.message }));
@@ -203,12 +203,11 @@ export function posRoutes(ctx: AppContext) {
         const pin = body.managerPin ? String(body.managerPin) : "";
         let overrideBy = null;
         if (pin) {
-          // A PIN typed at the till is guessable: the same limits as PIN sign-on apply.
-          const keys: LimitKey[] = [[RULES.pinDevice, principal.device?.id ?? principal.user?.id], [RULES.pinIp, ip]];
-          await ctx.rateLimiter.attempt(keys);
-          overrideBy = await checkManagerPin(db, ctx.config.pinPepper, principal.restaurant.id, pin);
+          // A PIN typed at the till is guessable: the guard rate-limits and audits wrong ones like PIN sign-on.
+          overrideBy = await checkManagerPin(db, ctx.config.pinPepper, principal.restaurant.id, pin, {
+            ctx, deviceId: principal.device?.id ?? null, ip, requestedBy: principal.user?.id ?? null, action: "orders.void_fired",
+          });
           if (!overrideBy) throw new HttpError(403, "manager_required", "That is not a manager's PIN", "managerPin");
-          await ctx.rateLimiter.forgive(keys);
         }
         return removeLine(db, principal.restaurant.id, params.id, params.lineId, versionOf(body), actorOf(principal, ip), { reason: body.reason ? String(body.reason) : null, overrideBy });
       }),

@@ -220,6 +220,7 @@ describe("a deactivated person's screen", () => {
 });
 
 describe("the embedded database (PGlite) carries the live kitchen too", () => {
+  // PGlite opens and seeds slowly on a busy machine; the live part itself takes milliseconds.
   it("delivers a new order to a KDS stream through PGlite's LISTEN", async () => {
     const db = await openTestDatabase("pglite");
     const t = makeTestApp(db);
@@ -243,5 +244,5 @@ describe("the embedded database (PGlite) carries the live kitchen too", () => {
       await t.close();
       await db.drop();
     }
-  });
+  }, 120_000);
 });

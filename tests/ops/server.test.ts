@@ -14,7 +14,7 @@ describe("server process", () => {
     const start = async () => {
       const port = await freePort();
       const proc = Bun.spawn(["bun", "run", "start"], { cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "development", LOG_LEVEL: "warn" }, stdout: "pipe", stderr: "pipe" });
-      await waitFor(`http://127.0.0.1:${port}/readyz`, 30_000);
+      await waitFor(`http://127.0.0.1:${port}/readyz`, 100_000);
       return { proc, port };
     };
     const first = await start();
@@ -30,7 +30,7 @@ describe("server process", () => {
     second.proc.kill("SIGTERM");
     expect(await second.proc.exited).toBe(0);
     expect(await new Response(second.proc.stdout).text()).not.toContain("Demo restaurant");
-  }, 90_000);
+  }, 240_000);
 
   it.each([
     [{ PORT: "eighty" }, "PORT must be a whole number"],

@@ -143,6 +143,27 @@ describe("POS screen", () => {
     expect(audit.map((a) => a.action)).toEqual(["order.void_override"]);
   });
 
+  it("stops guessing of manager PINs at the till with a 429, and audits each wrong one", async () => {
+    const cashier = (await sessionCookieFor(db.db, rid, "cashier")).cookie;
+    const id = await newOrder(cashier);
+    const t = await (await app.handle(req(`/pos/orders/${id}/items`, { headers: hx(cashier), form: { itemId: m.item("Draft Lager").id } }))).text();
+    const sent = await (await app.handle(req(`/pos/orders/${id}/send`, { headers: hx(cashier), form: { version: String(ticketVersion(t)) } }))).text();
+    const lineId = /id="line-([0-9a-f-]{36})"/.exec(sent)![1]!;
+    const statuses: number[] = [];
+    let last: Response | null = null;
+    for (let i = 0; i < 11; i++) {
+      last = await app.handle(req(`/pos/orders/${id}/lines/${lineId}/remove`, { headers: hx(cashier), form: { version: String(ticketVersion(sent)), reason: "x", managerPin: String(7000 + i) } }));
+      statuses.push(last.status);
+    }
+    expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await last!.text()).toContain("Too many wrong PINs");
+    expect(statuses.slice(0, 10).every((s) => s === 403)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    const refused = rowsOf<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from audit_log where action = 'override.refused' and restaurant_id = ${rid}`))[0]!.n;
+    expect(refused).toBeGreaterThanOrEqual(10);
+    expect(rowsOf<{ v: string | null }>(await db.db.execute(sql`select voided_at::text as v from order_items where id = ${lineId}`))[0]!.v).toBeNull();
+  });
+
   it("lets a manager discount and refuses a server", async () => {
     const id = await newOrder();
     const t = await (await app.handle(req(`/pos/orders/${id}/items`, { headers: hx(server), form: { itemId: m.item("Draft Lager").id } }))).text();
