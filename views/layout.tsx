@@ -19,6 +19,7 @@ export function Layout({ title, nonce, screen = "default", alpine = true, head, 
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{title} · Restaurant OS</title>
+          <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/public/css/app.css" />
           <script src="/vendor/htmx.min.js" nonce={nonce} defer></script>
           {alpine ? <script src="/vendor/alpine-csp.min.js" nonce={nonce} defer></script> : ""}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, watchPage } from "../helpers/browser";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp } from "../helpers/app";
@@ -26,14 +27,7 @@ describe("identity in a real browser", () => {
   let cashier: Awaited<ReturnType<typeof makeStaff>>;
   const problems: string[] = [];
 
-  const watch = (page: Page) => {
-    // Any CSP refusal or script error is a failure: the pages must run under the strict policy.
-    // (A failed load is reported by the response listener with its URL; the browser's favicon probe is not ours.)
-    page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`); });
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("response", (r) => { if (r.status() >= 400) problems.push(`response: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`); });
-    return page;
-  };
+  const watch = (page: Page) => watchPage(page, problems);
 
   beforeAll(async () => {
     db = await openTestDatabase("postgres");
@@ -47,10 +41,7 @@ describe("identity in a real browser", () => {
       where id in (${manager.user.id}, ${server.user.id}, ${cashier.user.id})`));
     app.listen({ port: 0, hostname: "127.0.0.1" });
     base = `http://127.0.0.1:${app.server!.port}`;
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

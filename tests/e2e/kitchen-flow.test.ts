@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium, watchPage } from "../helpers/browser";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, testConfig } from "../helpers/app";
@@ -24,12 +25,7 @@ describe("order to kitchen to pass, in Chromium", () => {
   let station: Record<string, string>;
   const problems: string[] = [];
 
-  const watch = (page: Page) => {
-    page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`); });
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("response", (r) => { if (r.status() >= 500 || (r.status() >= 400 && !r.url().endsWith("favicon.ico"))) problems.push(`response: ${r.status()} ${new URL(r.url()).pathname}`); });
-    return page;
-  };
+  const watch = (page: Page) => watchPage(page, problems);
   async function contextWith(cookie: string, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport });
     const [name, ...value] = cookie.split("=");
@@ -44,10 +40,7 @@ describe("order to kitchen to pass, in Chromium", () => {
     station = Object.fromEntries(rowsOf<{ id: string; slug: string }>(await db.db.execute(sql`select id, slug from stations where restaurant_id = ${rid}`)).map((r) => [r.slug, r.id]));
     t.app.listen({ port: 0, hostname: "127.0.0.1" });
     base = `http://127.0.0.1:${t.app.server!.port}`;
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium, watchPage } from "../helpers/browser";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, testConfig } from "../helpers/app";
 import { sessionCookieFor } from "../helpers/session";
@@ -23,12 +24,7 @@ describe("menu admin in Chromium", () => {
   let cookie: string;
   const problems: string[] = [];
 
-  const watch = (page: Page) => {
-    page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`); });
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("response", (r) => { if (r.status() >= 500) problems.push(`response: ${r.status()} ${new URL(r.url()).pathname}`); });
-    return page;
-  };
+  const watch = (page: Page) => watchPage(page, problems, (s) => s >= 500);
   async function contextWith(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
     const [name, ...value] = cookie.split("=");
@@ -46,10 +42,7 @@ describe("menu admin in Chromium", () => {
     cookie = (await sessionCookieFor(db.db, rid, "manager")).cookie;
     t.app.listen({ port: 0, hostname: "127.0.0.1" });
     base = `http://127.0.0.1:${t.app.server!.port}`;
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
