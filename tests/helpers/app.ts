@@ -38,7 +38,8 @@ export function req(path: string, init: Init = {}): Request {
     for (const [k, v] of Object.entries(init.form)) for (const one of [v].flat()) params.append(k, one);
     body = params.toString();
   }
-  const method = init.method ?? (body ? "POST" : "GET");
+  // A form or JSON body means POST even when it is empty.
+  const method = init.method ?? (body || init.form || init.json !== undefined ? "POST" : "GET");
   if (method !== "GET" && !headers.has("origin")) headers.set("origin", TEST_ORIGIN);
   return new Request(`${TEST_ORIGIN}${path}`, { ...init, method, headers, body });
 }

@@ -13,7 +13,7 @@ const SECTIONS: [AdminSection, string, string][] = [
 /** The frame of every admin page: restaurant name, section navigation, who is signed in, sign out. */
 export function AdminShell(props: PropsWithChildren<{ nonce: string; title: string; section: AdminSection; restaurantName: string; userName: string; flash?: string; flashKind?: "ok" | "error" }>) {
   return (
-    <Layout title={props.title} nonce={props.nonce} screen="admin">
+    <Layout title={props.title} nonce={props.nonce} screen="admin" head={<link rel="stylesheet" href="/public/css/identity.css" />}>
       <header class="topbar">
         <strong safe>{props.restaurantName}</strong>
         <nav>

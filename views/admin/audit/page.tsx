@@ -51,7 +51,6 @@ export function AuditPage(p: {
   const link = (page: number) => `/admin/audit?show=${encodeURIComponent(p.filter)}&page=${page}`;
   return (
     <AdminShell nonce={p.nonce} title="Audit log" section="audit" restaurantName={p.restaurantName} userName={p.userName}>
-      <link rel="stylesheet" href="/public/css/identity.css" />
       <form class="row filter" method="get" action="/admin/audit">
         <label>Show
           <select name="show">

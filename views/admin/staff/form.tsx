@@ -35,7 +35,6 @@ export function NewStaffPage(p: Frame & { rules: string; canManageOwners: boolea
   const v = p.values ?? {};
   return (
     <AdminShell nonce={p.nonce} title="Add staff" section="staff" restaurantName={p.restaurantName} userName={p.userName}>
-      <link rel="stylesheet" href="/public/css/identity.css" />
       <p><a href="/admin/staff">← Staff</a></p>
       <form class="card stack admin-form" method="post" action="/admin/staff" novalidate>
         <Flash message={e.form} kind="error" />
@@ -73,7 +72,6 @@ export function EditStaffPage(p: EditStaffProps) {
   const locked = m.role === "owner" && !p.canManageOwners;
   return (
     <AdminShell nonce={p.nonce} title={m.name} section="staff" restaurantName={p.restaurantName} userName={p.userName} flash={p.flash}>
-      <link rel="stylesheet" href="/public/css/identity.css" />
       <p><a href="/admin/staff">← Staff</a></p>
       <p class="muted">
         <span safe>{`${ROLE_LABELS[m.role]}${m.email ? ` · ${m.email}` : " · PIN only"}`}</span>

@@ -15,7 +15,6 @@ export type StaffListProps = {
 export function StaffListPage(p: StaffListProps) {
   return (
     <AdminShell nonce={p.nonce} title="Staff" section="staff" restaurantName={p.restaurantName} userName={p.userName} flash={p.flash} flashKind={p.flashKind}>
-      <link rel="stylesheet" href="/public/css/identity.css" />
       <div class="row">
         <a class="btn primary" href="/admin/staff/new">Add staff</a>
         <span class="grow"></span>

@@ -23,7 +23,6 @@ export type StationsPageProps = {
 export function StationsPage(p: StationsPageProps) {
   return (
     <AdminShell nonce={p.nonce} title="Stations & devices" section="stations" restaurantName={p.restaurantName} userName={p.userName} flash={p.flash} flashKind={p.flashKind}>
-      <link rel="stylesheet" href="/public/css/identity.css" />
       <EnrolForm stations={p.stations} errors={p.enrolErrors} values={p.enrol} thisDevice={p.devices.find((d) => d.id === p.thisDeviceId && !d.revokedAt) ?? null} />
       <DevicesTable devices={p.devices} timeZone={p.timeZone} thisDeviceId={p.thisDeviceId} />
       <StationsSection stations={p.stations} errors={p.stationErrors} name={p.stationName} />
