@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
-import { withSystem } from "../db/tenant";
+import { appendEvent } from "../realtime/events";
+import { withSystem, withTenant } from "../db/tenant";
 import type { devices, restaurants } from "../db/schema";
 import { generateToken, sha256, verifyPassword } from "./secrets";
 import type { Actor, Role } from "./permissions";
@@ -138,4 +139,14 @@ export async function chooseRestaurant(db: Db, sessionId: string, userId: string
     await q.setSessionRestaurant(tx, sessionId, restaurantId);
     return true;
   });
+}
+
+/**
+ * Tells the live screens that sessions ended, so their streams close now rather than at the next
+ * reconnect: one event per restaurant, carrying the session ids or the person whose sessions all ended.
+ */
+export async function announceSessionsEnded(db: Db, restaurantIds: string[], data: { sessionIds?: string[]; userId?: string }) {
+  for (const restaurantId of new Set(restaurantIds)) {
+    await withTenant(db, restaurantId, (tx) => appendEvent(tx, restaurantId, "session.revoked", data));
+  }
 }

@@ -35,7 +35,7 @@ export function createHub(bus: EventBus, log: Pick<Logger, "error" | "warn">) {
       for (const group of r.groups.values()) {
         for (const sink of group.sinks) {
           const revoked = (deviceId && sink.deviceId === deviceId) || (sink.sessionId && sessionIds?.includes(sink.sessionId))
-            || (e.type === "staff.deactivated" && userId && sink.userId === userId);
+            || ((e.type === "staff.deactivated" || e.type === "session.revoked") && userId && sink.userId === userId);
           if (revoked) {
             group.sinks.delete(sink);
             sink.close();

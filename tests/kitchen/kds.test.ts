@@ -198,6 +198,33 @@ describe("kitchen display, expo and board", () => {
   });
 });
 
+describe("a signed-out person's screen", () => {
+  it("closes the stream when its session signs out, and all of a person's streams on sign-out-everywhere", async () => {
+    const db = await openTestDatabase("postgres");
+    const t = makeTestApp(db);
+    try {
+      const rid = (await seedDemo(db.db, testConfig().pinPepper, "signout")).restaurant.id;
+      const one = await sessionCookieFor(db.db, rid, "expo");
+      const two = await sessionCookieFor(db.db, rid, "expo");
+      const open = async (cookie: string) => sseReader(await t.app.handle(req(`/expo/stream?since=${await t.bus.currentSeq(rid)}`, { headers: { cookie } })));
+      const a = await open(one.cookie);
+      const b = await open(two.cookie);
+      await Bun.sleep(100);
+      await t.app.handle(req("/sign-out", { method: "POST", headers: { cookie: one.cookie } }));
+      expect(await a.waitClosed(3000)).toBe(true);
+      expect(b.done).toBe(false); // the same person's other session keeps its screen
+      const c = await open(two.cookie);
+      await Bun.sleep(100);
+      await t.app.handle(req("/sign-out-everywhere", { method: "POST", headers: { cookie: two.cookie } }));
+      expect(await b.waitClosed(3000)).toBe(true);
+      expect(await c.waitClosed(3000)).toBe(true);
+    } finally {
+      await t.close();
+      await db.drop();
+    }
+  });
+});
+
 describe("a deactivated person's screen", () => {
   it("closes the stream of a person who is deactivated", async () => {
     const db = await openTestDatabase("postgres");
