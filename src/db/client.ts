@@ -48,6 +48,7 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   });
   // postgres.js connects lazily; ask once so an unreachable database fails at start, not at first order.
   await client`select 1`;
+  preparedTransactions(client);
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   return {
     db,
@@ -70,4 +71,27 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
 /** db.execute returns an array on postgres.js and { rows } on PGlite; this reads either. */
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * Drizzle's postgres.js driver sends every statement unnamed, so Postgres parses and plans each one on
+ * every order (about half of Postgres's CPU per order under load, measured by load-test/orders.ts).
+ * Inside transactions, where all tenant work runs, statements are sent as named prepared statements
+ * instead: postgres.js caches them per connection by SQL text. Plans stay correct under row-level
+ * security: Postgres re-plans a cached statement when the role differs, and the policies read
+ * app.restaurant_id at execution time. The root client (migrations, BEGIN itself) is left alone.
+ */
+function preparedTransactions(client: postgres.Sql): void {
+  type Unsafe = postgres.Sql["unsafe"];
+  const prepared = (sql: postgres.TransactionSql) => {
+    const unsafe = sql.unsafe.bind(sql) as Unsafe;
+    sql.unsafe = ((query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+      unsafe(query, params as never, { ...options, prepare: true })) as Unsafe;
+    return sql;
+  };
+  const begin = client.begin.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  client.begin = ((options: unknown, fn?: (sql: postgres.TransactionSql) => unknown) => {
+    if (typeof options === "function") return begin((sql: postgres.TransactionSql) => (options as typeof fn)!(prepared(sql)));
+    return begin(options, (sql: postgres.TransactionSql) => fn!(prepared(sql)));
+  }) as typeof client.begin;
 }
