@@ -22,12 +22,21 @@ const PASS_STATUSES = new Set(["sent", "preparing", "ready"]);
 export function kitchenRoutes(ctx: AppContext) {
   const db = ctx.database.db;
 
+  // The hub hands the same batch (the same array) to every group of a restaurant: the orders it
+  // touched are read once per batch for all stations and expo, not once per station.
+  const batchOrders = new WeakMap<EventRow[], Promise<OrderView[]>>();
+  const ordersOf = (restaurantId: string, events: EventRow[], ids: string[]) => {
+    let pending = batchOrders.get(events);
+    if (!pending) batchOrders.set(events, (pending = loadOrdersByIds(db, restaurantId, ids)));
+    return pending;
+  };
+
   /** One render per batch for every screen of one station: changed tickets, removals, all-day counts. */
   const kdsRender = (stationId: string, thresholds: Thresholds) => async (restaurantId: string, _scope: string, events: EventRow[]) => {
     const ids = touchedOrders(events);
     if (!ids.length) return null;
     // Orders with nothing routed here are not this screen's business: no fragment, no all-day query.
-    const orders = (await loadOrdersByIds(db, restaurantId, ids)).filter((o) => linesAt(o, stationId).length > 0);
+    const orders = (await ordersOf(restaurantId, events, ids)).filter((o) => linesAt(o, stationId).length > 0);
     if (!orders.length) return null;
     const parts = orders.map((o) => hasWorkAt(o, stationId)
       ? KdsTicket({ order: o, stationId, thresholds }) as string
@@ -38,7 +47,7 @@ export function kitchenRoutes(ctx: AppContext) {
   const expoRender = (stations: { id: string; name: string }[], thresholds: Thresholds) => async (restaurantId: string, _scope: string, events: EventRow[]) => {
     const ids = touchedOrders(events);
     if (!ids.length) return null;
-    const orders = await loadOrdersByIds(db, restaurantId, ids);
+    const orders = await ordersOf(restaurantId, events, ids);
     return orders.map((o) => PASS_STATUSES.has(o.status)
       ? ExpoCard({ order: o, stations, thresholds }) as string
       : `<div id="expo-${o.id}" data-remove></div>`).join("");
