@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { apiKeys, memberships, restaurants, users } from "../db/schema";
+import { apiKeys, restaurants } from "../db/schema";
 import type { Tx } from "../db/tenant";
 
 export async function findRestaurantBySlug(tx: Tx, slug: string) {
@@ -22,20 +22,8 @@ export async function insertRestaurant(tx: Tx, values: typeof restaurants.$infer
   return row!;
 }
 
-export async function findUserByEmail(tx: Tx, email: string) {
-  const [row] = await tx.select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
-  return row ?? null;
-}
 
-export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
-  const [row] = await tx.insert(users).values(values).returning();
-  return row!;
-}
 
-export async function insertMembership(tx: Tx, values: typeof memberships.$inferInsert) {
-  const [row] = await tx.insert(memberships).values(values).returning();
-  return row!;
-}
 
 export async function insertApiKey(tx: Tx, values: typeof apiKeys.$inferInsert) {
   const [row] = await tx.insert(apiKeys).values(values).returning();

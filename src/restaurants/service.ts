@@ -4,6 +4,7 @@ import { conflict, badRequest } from "../http/errors";
 import { generatePassword, generateToken, hashPassword, sha256 } from "../auth/secrets";
 import { isUniqueViolation } from "../db/errors";
 import * as q from "./queries";
+import * as people from "../auth/people";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -77,10 +78,10 @@ function insertAll(db: Db, input: NewRestaurant, passwordHash: string, newPasswo
       taxRateBps: input.taxRateBps ?? 0,
       taxInclusive: input.taxInclusive ?? false,
     });
-    let owner = await q.findUserByEmail(tx, input.ownerEmail);
+    let owner = await people.findUserByEmail(tx, input.ownerEmail);
     if (owner) ownerPassword = null;
-    else owner = await q.insertUser(tx, { email: input.ownerEmail.toLowerCase(), name: input.ownerName ?? "Owner", passwordHash, mustChangePassword: true });
-    await q.insertMembership(tx, { restaurantId: restaurant.id, userId: owner.id, role: "owner" });
+    else owner = await people.insertUser(tx, { email: input.ownerEmail.toLowerCase(), name: input.ownerName ?? "Owner", passwordHash, mustChangePassword: true });
+    await people.insertMembership(tx, { restaurantId: restaurant.id, userId: owner.id, role: "owner" });
     await q.insertApiKey(tx, { restaurantId: restaurant.id, name: "Default key", prefix: apiKey.slice(0, 12), keyHash: sha256(apiKey) });
     return { restaurant, ownerId: owner.id, ownerPassword, apiKey };
   });

@@ -42,20 +42,8 @@ export async function pinTaken(tx: Tx, restaurantId: string, digest: string, exc
   return rows.some((r) => r.id !== exceptMembershipId);
 }
 
-export async function findUserByEmail(tx: Tx, email: string) {
-  const [row] = await tx.select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
-  return row ?? null;
-}
 
-export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
-  const [row] = await tx.insert(users).values(values).returning();
-  return row!;
-}
 
-export async function insertMembership(tx: Tx, values: typeof memberships.$inferInsert) {
-  const [row] = await tx.insert(memberships).values(values).returning();
-  return row!;
-}
 
 export async function isMember(tx: Tx, restaurantId: string, userId: string): Promise<boolean> {
   const rows = await tx.select({ id: memberships.id }).from(memberships)

@@ -11,6 +11,7 @@ import { pinProblem } from "../auth/pin";
 import { revokeAllSessions, revokeSessionsInRestaurant, type Principal } from "../auth/service";
 import { EMAIL_PATTERN } from "../restaurants/service";
 import * as q from "./queries";
+import * as people from "../auth/people";
 
 export type Actor = { principal: Principal; ip: string | null };
 export type StaffMember = NonNullable<Awaited<ReturnType<typeof q.findStaff>>>;
@@ -70,7 +71,7 @@ export async function createStaff(ctx: AppContext, a: Actor, input: NewStaff): P
   const rid = a.principal.restaurant.id;
   const v = validateNewStaff(a, input);
   const digest = v.pin ? pinDigest(ctx.config.pinPepper, rid, v.pin) : null;
-  const existing = v.email ? await withSystem(ctx.database.db, (tx) => q.findUserByEmail(tx, v.email!)) : null;
+  const existing = v.email ? await withSystem(ctx.database.db, (tx) => people.findUserByEmail(tx, v.email!)) : null;
   let passwordHash: string | null = null;
   if (!existing && v.password !== null) {
     const problem = passwordProblem(v.password, v);
@@ -82,8 +83,8 @@ export async function createStaff(ctx: AppContext, a: Actor, input: NewStaff): P
     const membershipId = await withSystem(ctx.database.db, async (tx) => {
       if (existing && (await q.isMember(tx, rid, existing.id))) throw conflict(`${v.email} is already on the staff here.`, "email");
       if (digest && (await q.pinTaken(tx, rid, digest))) throw conflict(PIN_TAKEN, "pin");
-      const user = existing ?? await q.insertUser(tx, { name: v.name, email: v.email, passwordHash, mustChangePassword: !!passwordHash });
-      const m = await q.insertMembership(tx, { restaurantId: rid, userId: user.id, role: v.role, pinDigest: digest });
+      const user = existing ?? await people.insertUser(tx, { name: v.name, email: v.email, passwordHash, mustChangePassword: !!passwordHash });
+      const m = await people.insertMembership(tx, { restaurantId: rid, userId: user.id, role: v.role, pinDigest: digest });
       await recordAudit(tx, { ...auditBase(a), action: "staff.created", data: { membershipId: m.id, userId: user.id, name: user.name, role: v.role, pin: !!digest, existingAccount: !!existing } });
       return m.id;
     });
