@@ -89,9 +89,11 @@ export function kitchenRoutes(ctx: AppContext) {
     }, { need: "kitchen.view" })
     .get("/kds/:stationId", async ({ principal, params, nonce }) => {
       const station = await getStation(db, principal.restaurant.id, params.stationId);
-      const [orders, allDay, stations, seq] = await Promise.all([
+      // The seq is read before the state: an event in between is then replayed, never skipped.
+      const seq = await ctx.bus.currentSeq(principal.restaurant.id);
+      const [orders, allDay, stations] = await Promise.all([
         loadKitchenOrders(db, principal.restaurant.id, station.id), loadAllDay(db, principal.restaurant.id, station.id),
-        listStations(db, principal.restaurant.id), ctx.bus.currentSeq(principal.restaurant.id),
+        listStations(db, principal.restaurant.id),
       ]);
       return KdsPage({ nonce, restaurantName: principal.restaurant.name, station, stations, orders, allDay, thresholds: thresholdsOf(principal), lastSeq: seq });
     }, { need: "kitchen.view", params: stationParams })
@@ -129,7 +131,8 @@ export function kitchenRoutes(ctx: AppContext) {
     }, { need: "orders.recall", params: stationParams })
     .get("/expo", async ({ principal, nonce }) => {
       const rid = principal.restaurant.id;
-      const [orders, stations, seq, recent] = await Promise.all([loadPassOrders(db, rid), listStations(db, rid), ctx.bus.currentSeq(rid), listOrders(db, rid, { statuses: ["completed"], limit: 8 })]);
+      const seq = await ctx.bus.currentSeq(rid); // before the state, as on the KDS
+      const [orders, stations, recent] = await Promise.all([loadPassOrders(db, rid), listStations(db, rid), listOrders(db, rid, { statuses: ["completed"], limit: 8 })]);
       return ExpoPage({ nonce, restaurantName: principal.restaurant.name, orders, stations, thresholds: thresholdsOf(principal), lastSeq: seq, recent });
     }, { need: "expo.view" })
     .get("/expo/stream", async ({ principal, request, query }) => {
@@ -158,7 +161,8 @@ export function kitchenRoutes(ctx: AppContext) {
     }, { need: "orders.recall", params: t.Object({ orderId: t.String({ format: "uuid", error: "No such order" }) }) })
     .get("/board", async ({ principal, nonce }) => {
       const rid = principal.restaurant.id;
-      const [orders, seq] = await Promise.all([loadPassOrders(db, rid), ctx.bus.currentSeq(rid)]);
+      const seq = await ctx.bus.currentSeq(rid); // before the state, as on the KDS
+      const orders = await loadPassOrders(db, rid);
       return BoardPage({ nonce, restaurantName: principal.restaurant.name, orders, lastSeq: seq });
     }, { need: "board.view" })
     .get("/board/stream", async ({ principal, request, query }) =>
