@@ -3,7 +3,9 @@
  * fetch caps requests in flight per process, and a socket costs a few kilobytes where a fetch costs more.
  * Speaks just enough HTTP/1.1: one GET, response head, chunked or plain body, then SSE messages.
  */
-export type SseMessage = { id?: string; event?: string; data: string };
+import { parseSseBlock, type SseMessage } from "../tests/helpers/sse";
+
+export type { SseMessage };
 
 export type SseSocket = {
   /** Resolves with the response status once the head has arrived. */
@@ -47,21 +49,8 @@ export function openSse(port: number, path: string, headers: Record<string, stri
     while ((cut = text.indexOf("\n\n")) >= 0) {
       const block = text.slice(0, cut);
       text = text.slice(cut + 2);
-      const message: SseMessage = { data: "" };
-      const data: string[] = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith(":")) continue;
-        const colon = line.indexOf(":");
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-        if (field === "data") data.push(value);
-        else if (field === "id") message.id = value;
-        else if (field === "event") message.event = value;
-      }
-      if (data.length || message.event) {
-        message.data = data.join("\n");
-        onMessage(message);
-      }
+      const message = parseSseBlock(block);
+      if (message) onMessage(message);
     }
   };
 

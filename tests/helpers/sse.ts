@@ -1,9 +1,29 @@
+export type SseMessage = { id?: string; event?: string; data: string };
+
+/** One SSE message from the text between two blank lines (comments skipped; null when it holds none). */
+export function parseSseBlock(block: string): SseMessage | null {
+  const msg: SseMessage = { data: "" };
+  const data: string[] = [];
+  for (const line of block.split("\n")) {
+    if (line.startsWith(":")) continue;
+    const i = line.indexOf(":");
+    const field = i < 0 ? line : line.slice(0, i);
+    const value = i < 0 ? "" : line.slice(i + 1).replace(/^ /, "");
+    if (field === "data") data.push(value);
+    else if (field === "id") msg.id = value;
+    else if (field === "event") msg.event = value;
+  }
+  if (!data.length && !msg.event) return null;
+  msg.data = data.join("\n");
+  return msg;
+}
+
 /** Reads an SSE Response body message by message, like a browser's EventSource would. */
 export function sseReader(res: Response) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
-  const messages: { id?: string; event?: string; data: string }[] = [];
+  const messages: SseMessage[] = [];
   let done = false;
   const pump = (async () => {
     while (true) {
@@ -14,21 +34,8 @@ export function sseReader(res: Response) {
       while ((cut = buffer.indexOf("\n\n")) >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        const msg: { id?: string; event?: string; data: string } = { data: "" };
-        const data: string[] = [];
-        for (const line of block.split("\n")) {
-          if (line.startsWith(":")) continue;
-          const i = line.indexOf(":");
-          const field = i < 0 ? line : line.slice(0, i);
-          const value = i < 0 ? "" : line.slice(i + 1).replace(/^ /, "");
-          if (field === "data") data.push(value);
-          else if (field === "id") msg.id = value;
-          else if (field === "event") msg.event = value;
-        }
-        if (data.length || msg.event) {
-          msg.data = data.join("\n");
-          messages.push(msg);
-        }
+        const msg = parseSseBlock(block);
+        if (msg) messages.push(msg);
       }
     }
   })().catch(() => { done = true; });
@@ -36,7 +43,7 @@ export function sseReader(res: Response) {
     messages,
     get done() { return done; },
     /** Waits for a message matching the predicate (that arrives after `from`), or fails after timeoutMs. */
-    async next(predicate: (m: { id?: string; event?: string; data: string }) => boolean = () => true, timeoutMs = 5000, from = 0) {
+    async next(predicate: (m: SseMessage) => boolean = () => true, timeoutMs = 5000, from = 0) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
         const found = messages.slice(from).find(predicate);
