@@ -8,7 +8,7 @@ import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } f
 import { allows, type Actor } from "../auth/permissions";
 import { loadOrderableItems, loadPosMenu, type PosMenu } from "../menu/service";
 import { priceOrder, type Discount } from "./pricing";
-import { checkTransition, orderStatusFromLines, type OrderStatus } from "./states";
+import { checkTransition, FINAL_STATUSES, orderStatusFromLines, type OrderStatus } from "./states";
 import { snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
 import * as q from "./queries";
 
@@ -176,7 +176,7 @@ export async function listOrders(db: Db, restaurantId: string, filter: { statuse
 /** Runs a change on one order: locks it, checks the version, applies, re-prices, bumps the version, appends the event. */
 async function changeOrder(
   db: Db, restaurantId: string, orderId: string, version: number | null, eventType: string,
-  apply: (tx: Tx, order: OrderView, restaurant: NonNullable<Awaited<ReturnType<typeof q.lockRestaurant>>>) => Promise<{ status?: OrderStatus; discount?: { cents: number; reason: string | null }; event?: Record<string, unknown> } | void>,
+  apply: (tx: Tx, order: OrderView, restaurant: NonNullable<Awaited<ReturnType<typeof q.lockRestaurant>>>) => Promise<{ status?: OrderStatus | "from-lines"; discount?: { cents: number; reason: string | null }; event?: Record<string, unknown> } | void>,
 ): Promise<OrderView> {
   return withTenant(db, restaurantId, async (tx) => {
     const restaurant = await q.lockRestaurant(tx, restaurantId);
@@ -185,13 +185,16 @@ async function changeOrder(
     if (version !== null && current.version !== version) throw conflictStale();
     const result = (await apply(tx, await loadView(tx, restaurantId, current), restaurant)) ?? {};
     const after = await loadView(tx, restaurantId, current);
+    // Kitchen moves let the lines decide the order's status, read from the view loaded here anyway.
+    const status = result.status === "from-lines" ? kitchenStatus(after) : result.status ?? current.status;
     const discountCents = result.discount?.cents ?? current.discountCents;
     const totals = totalsFor(after.lines, restaurant.taxInclusive, discountCents ? { kind: "amount", cents: discountCents } : null);
     const updated = await q.updateOrderVersioned(tx, restaurantId, orderId, current.version, {
-      status: result.status ?? current.status,
+      status,
       subtotalCents: totals.subtotalCents, taxCents: totals.taxCents, totalCents: totals.totalCents, discountCents: totals.discountCents,
       discountReason: result.discount ? result.discount.reason : current.discountReason,
-      closedAt: result.status === "completed" || result.status === "cancelled" ? new Date() : current.closedAt,
+      // A recalled order is open again: it has no closing time until it closes once more.
+      closedAt: FINAL_STATUSES.includes(status) ? current.closedAt ?? new Date() : null,
     });
     if (!updated) throw conflictStale();
     await appendEvent(tx, restaurantId, eventType, { orderId, number: current.number, version: updated.version, ...(result.event ?? {}) });
@@ -342,7 +345,7 @@ export async function bumpAtStation(db: Db, restaurantId: string, stationId: str
     const changed = await q.setStationLineStatus(tx, restaurantId, stationId, wanted.map((l) => l.id), "ready");
     if (!changed.length) throw conflict(lineIds === "all" ? "This ticket was already bumped" : "That item was already bumped", "lineId");
     await q.startRestAtStation(tx, restaurantId, stationId, order.id);
-    return { status: kitchenStatus(await loadView(tx, restaurantId, order)), event: { stationId, lineIds: changed } };
+    return { status: "from-lines", event: { stationId, lineIds: changed } };
   });
 }
 
@@ -357,7 +360,7 @@ export async function recallAtStation(db: Db, restaurantId: string, stationId: s
     if (!lines.length) throw conflict("That ticket is not bumped at this station", "orderId");
     await q.setStationLineStatus(tx, restaurantId, stationId, lines.map((l) => l.id), "new");
     await recordAudit(tx, { restaurantId, action: "kitchen.recall", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId: order.id, number: order.number, stationId } });
-    return { status: kitchenStatus(await loadView(tx, restaurantId, order)), event: { stationId, lineIds: lines.map((l) => l.id) } };
+    return { status: "from-lines", event: { stationId, lineIds: lines.map((l) => l.id) } };
   });
 }
 
