@@ -170,12 +170,11 @@ export function posRoutes(ctx: AppContext) {
         // Close the picker along with the swap.
         return (Ticket({ order, ...ticketProps(principal) }) as string) + `<div id="picker" hx-swap-oob="true"></div>`;
       } catch (error) {
-        if (!(error instanceof HttpError) || error.status >= 500 || !line.modifierOptionIds?.length && error.status !== 409 && error.status !== 422) {
-          return respond(principal, request, set, params.id, () => { throw error; });
-        }
-        // A modifier rule broke: show it in the picker, with the guest's choices kept.
-        const item = await loadPickerItem(db, principal.restaurant.id, principal.restaurant.taxRateBps, line.menuItemId);
-        if (!item) return respond(principal, request, set, params.id, () => { throw error; });
+        // A refusal about the line's own choices (modifiers, quantity, note, seat, course) belongs in the
+        // picker, with the guest's choices kept; anything else (the item is gone or 86'd) on the ticket.
+        const inPicker = error instanceof HttpError && error.status < 500 && !!error.field && error.field !== "items[0].menuItemId";
+        const item = inPicker ? await loadPickerItem(db, principal.restaurant.id, principal.restaurant.taxRateBps, line.menuItemId) : null;
+        if (!item?.groups.length || !(error instanceof HttpError)) return respond(principal, request, set, params.id, () => { throw error; });
         set.status = error.status;
         set.headers["hx-retarget"] = "#picker";
         set.headers["hx-reswap"] = "innerHTML";
