@@ -8,7 +8,7 @@ import { recordMenuChange } from "./change";
 import { protectText, toCsv } from "./csv";
 import { CSV_COLUMNS, LIST_SEPARATOR, MAX_IMPORT_BYTES, type CsvColumn } from "./csv-format";
 import { planImport, type ImportPlan, type ImportProblem } from "./import-plan";
-import { percentInputValue, priceInputValue } from "./money";
+import { percentInputValue, priceInputValue } from "../money";
 import type { MenuActor } from "./service";
 
 export type { ImportProblem } from "./import-plan";

@@ -4,7 +4,7 @@ import { conflict, notFound } from "../http/errors";
 import * as q from "./admin-queries";
 import { recordMenuChange, moveOne, type Direction } from "./change";
 import type { MenuActor } from "./service";
-import { currencyDecimals, parsePrice } from "./money";
+import { currencyDecimals, parsePrice } from "../money";
 import { groupRuleErrors, MAX_OPTIONS_PER_GROUP } from "./rules";
 import { checkInt, checkName, InvalidInput, type FieldErrors } from "./validate";
 

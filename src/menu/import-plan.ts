@@ -1,6 +1,6 @@
 import { CsvSyntaxError, parseCsv, unprotectText, type CsvRecord } from "./csv";
 import { COLUMNS_BY_TYPE, CSV_COLUMNS, LIST_SEPARATOR, MAX_IMPORT_ROWS, ROW_TYPES, type CsvColumn, type RowType } from "./csv-format";
-import { parsePercent, parsePrice } from "./money";
+import { parsePercent, parsePrice } from "../money";
 import { groupRuleErrors, MAX_OPTIONS_PER_GROUP } from "./rules";
 import { checkInt, checkName, checkText, DESCRIPTION_MAX, KITCHEN_NAME_MAX } from "./validate";
 

@@ -5,7 +5,7 @@ import { notFound } from "../http/errors";
 import * as q from "./admin-queries";
 import { recordMenuChange, moveOne, type Direction } from "./change";
 import type { MenuActor } from "./service";
-import { parsePrice } from "./money";
+import { parsePrice } from "../money";
 import { checkName, checkText, DESCRIPTION_MAX, InvalidInput, KITCHEN_NAME_MAX, type FieldErrors } from "./validate";
 
 /** What the item form sends, as typed: every value is still a string the service checks. */

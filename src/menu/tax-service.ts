@@ -5,7 +5,7 @@ import { conflict, notFound } from "../http/errors";
 import * as q from "./admin-queries";
 import { recordMenuChange } from "./change";
 import type { MenuActor } from "./service";
-import { parsePercent } from "./money";
+import { parsePercent } from "../money";
 import { checkName, InvalidInput, type FieldErrors } from "./validate";
 
 export type TaxForm = { name?: string; rate?: string };

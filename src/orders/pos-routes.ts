@@ -5,7 +5,7 @@ import type { Principal } from "../auth/service";
 import { allows } from "../auth/permissions";
 import { checkManagerPin } from "../auth/override";
 import { badRequest, HttpError, notFound } from "../http/errors";
-import { parseMoney } from "./pricing";
+import { parseMoney } from "../money";
 import { actorOf } from "./api";
 import {
   addItems, applyDiscount, touchedOrders, fireOrder, holdCourse, loadPickerItem, loadPosScreen, placeOrder, removeLine, requestHash, transitionOrder, getOrder, type OrderView,
@@ -34,14 +34,14 @@ const chosenOptions = (body: Record<string, unknown>) =>
   Object.entries(body).filter(([k]) => k.startsWith("opt-") || k === "optionIds").flatMap(([, v]) => list(v));
 
 /** "5.00" -> amount, "10%" -> percent. */
-export function parseDiscount(text: string) {
+export function parseDiscount(text: string, currency: string) {
   const s = text.trim();
   if (s.endsWith("%")) {
     const pct = Number(s.slice(0, -1).trim());
     if (!Number.isFinite(pct) || pct <= 0 || pct > 100) throw badRequest("A percent discount must be more than 0% and at most 100%", "value");
     return { kind: "percent" as const, bps: Math.round(pct * 100) };
   }
-  const cents = parseMoney(s);
+  const cents = parseMoney(s, currency);
   if (cents === null || cents === 0) throw badRequest("Enter an amount like 5.00 or a percent like 10%", "value");
   return { kind: "amount" as const, cents };
 }
@@ -191,7 +191,7 @@ export function posRoutes(ctx: AppContext) {
       respond(principal, request, set, params.id, () => holdCourse(db, principal.restaurant.id, params.id, versionOf(body), optInt(body.course, "course") ?? 0, body.held === "true", actorOf(principal, server?.requestIP(request)?.address))),
       { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/discount", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? "")), String(body.reason ?? ""), actorOf(principal, server?.requestIP(request)?.address))),
+      respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? ""), principal.restaurant.currency), String(body.reason ?? ""), actorOf(principal, server?.requestIP(request)?.address))),
       { need: "orders.discount", params: idParams, body: form })
     .post("/pos/orders/:id/cancel", ({ principal, params, body, request, set, server }) =>
       respond(principal, request, set, params.id, () => transitionOrder(db, principal.restaurant.id, params.id, "cancelled", versionOf(body), actorOf(principal, server?.requestIP(request)?.address))),

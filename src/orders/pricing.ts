@@ -1,3 +1,5 @@
+import { allocate, roundDiv } from "../money";
+
 /**
  * The one place money is computed. Integer cents throughout; every rounding is half-up and happens
  * once per tax rate on the order (never per line), so totals do not drift by a cent per line.
@@ -20,11 +22,6 @@ export type OrderTotals = {
   lineTotalsCents: number[];
 };
 
-/** a / b rounded half-up, for non-negative a and positive b. */
-export function roundDiv(a: number, b: number): number {
-  return Math.floor((2 * a + b) / (2 * b));
-}
-
 export function lineTotalCents(line: PricedLineInput): number {
   const unit = line.unitPriceCents + line.modifierDeltasCents.reduce((s, d) => s + d, 0);
   return Math.max(0, unit) * line.quantity;
@@ -34,25 +31,6 @@ export function discountCents(subtotal: number, discount: Discount | null): numb
   if (!discount) return 0;
   const raw = discount.kind === "amount" ? discount.cents : roundDiv(subtotal * discount.bps, 10_000);
   return Math.min(Math.max(0, raw), subtotal);
-}
-
-/**
- * Spreads the discount over lines in proportion to their totals (largest remainder), so each tax rate
- * is charged on what the guest actually pays.
- */
-export function allocate(amount: number, weights: number[]): number[] {
-  const total = weights.reduce((s, w) => s + w, 0);
-  if (total === 0 || amount === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (amount * w) / total);
-  const floors = exact.map(Math.floor);
-  let left = amount - floors.reduce((s, f) => s + f, 0);
-  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((x, y) => y[0] - x[0] || x[1] - y[1]);
-  for (const [, i] of order) {
-    if (left <= 0) break;
-    floors[i]! += 1;
-    left -= 1;
-  }
-  return floors;
 }
 
 export function priceOrder(lines: PricedLineInput[], options: { taxInclusive: boolean; discount: Discount | null }): OrderTotals {
@@ -74,13 +52,3 @@ export function priceOrder(lines: PricedLineInput[], options: { taxInclusive: bo
   return { subtotalCents: subtotal, discountCents: discount, taxCents: tax, totalCents: total, lineTotalsCents: lineTotals };
 }
 
-/** "12.95" -> 1295; null when the text is not a non-negative amount with at most two decimals. */
-export function parseMoney(text: string): number | null {
-  const m = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
-}
-
-export function formatMoney(cents: number, currency = "USD", locale = "en-US"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
-}

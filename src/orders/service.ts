@@ -173,8 +173,12 @@ export async function listOrders(db: Db, restaurantId: string, filter: { statuse
   return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.listOrders(tx, restaurantId, { statuses: filter.statuses, limit: filter.limit ?? 50 })));
 }
 
-/** Runs a change on one order: locks it, checks the version, applies, re-prices, bumps the version, appends the event. */
-async function changeOrder(
+/**
+ * The one way any feature changes an order: locks it, checks the version, applies, re-prices, derives
+ * the status, bumps the version and appends the event, in one transaction. Payments, kitchen, expo and
+ * POS changes all go through here; `apply` may write rows of its own in `tx` (a payment, a comp).
+ */
+export async function applyOrderChange(
   db: Db, restaurantId: string, orderId: string, version: number | null, eventType: string,
   apply: (tx: Tx, order: OrderView, restaurant: NonNullable<Awaited<ReturnType<typeof q.lockRestaurant>>>) => Promise<{ status?: OrderStatus | "from-lines"; discount?: { cents: number; reason: string | null }; event?: Record<string, unknown> } | void>,
 ): Promise<OrderView> {
@@ -209,7 +213,7 @@ function assertEditable(order: q.OrderRow) {
 /** Adds lines to an open or sent order (reopened to add items); they wait until fired. */
 export async function addItems(db: Db, restaurantId: string, orderId: string, version: number | null, items: NewLine[], who: OrderActor) {
   if (!allows(who.actor, "orders.create")) throw forbidden();
-  return changeOrder(db, restaurantId, orderId, version, "order.updated", async (tx, order, restaurant) => {
+  return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order, restaurant) => {
     assertEditable(order);
     const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
     const lines = snapshotLines(items, menu);
@@ -224,7 +228,7 @@ export async function addItems(db: Db, restaurantId: string, orderId: string, ve
  */
 export async function fireOrder(db: Db, restaurantId: string, orderId: string, version: number | null, who: OrderActor, opts: { course?: number } = {}) {
   if (!allows(who.actor, "orders.create")) throw forbidden();
-  return changeOrder(db, restaurantId, orderId, version, "order.fired", async (tx, order, restaurant) => {
+  return applyOrderChange(db, restaurantId, orderId, version, "order.fired", async (tx, order, restaurant) => {
     assertEditable(order);
     const pending = order.lines.filter((l) => !l.firedAt && !l.voidedAt && (opts.course ? l.course === opts.course : !l.held));
     if (!pending.length) throw conflict(opts.course ? `Nothing in course ${opts.course} is waiting to be sent` : "Nothing is waiting to be sent", "items");
@@ -238,7 +242,7 @@ export async function fireOrder(db: Db, restaurantId: string, orderId: string, v
 export async function holdCourse(db: Db, restaurantId: string, orderId: string, version: number | null, course: number, held: boolean, who: OrderActor) {
   if (!allows(who.actor, "orders.create")) throw forbidden();
   if (!Number.isInteger(course) || course < 1 || course > 9) throw badRequest("Course must be 1 to 9", "course");
-  return changeOrder(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
+  return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
     assertEditable(order);
     await q.setLinesHeld(tx, restaurantId, orderId, course, held);
   });
@@ -251,7 +255,7 @@ export async function holdCourse(db: Db, restaurantId: string, orderId: string, 
 export async function removeLine(db: Db, restaurantId: string, orderId: string, lineId: string, version: number | null, who: OrderActor,
   opts: { reason?: string | null; overrideBy?: { userId: string; actor: Actor } | null } = {}) {
   if (!allows(who.actor, "orders.create")) throw forbidden();
-  return changeOrder(db, restaurantId, orderId, version, "order.line_removed", async (tx, order) => {
+  return applyOrderChange(db, restaurantId, orderId, version, "order.line_removed", async (tx, order) => {
     assertEditable(order);
     const line = order.lines.find((l) => l.id === lineId);
     if (!line) throw notFound("No such line on this order");
@@ -281,7 +285,7 @@ export async function applyDiscount(db: Db, restaurantId: string, orderId: strin
   if (discount && !reason?.trim()) throw badRequest("Say why the discount is given", "reason");
   if (discount?.kind === "percent" && (!Number.isInteger(discount.bps) || discount.bps < 1 || discount.bps > 10_000)) throw badRequest("A percent discount must be between 0.01% and 100%", "percent");
   if (discount?.kind === "amount" && (!Number.isInteger(discount.cents) || discount.cents < 1)) throw badRequest("A discount amount must be positive", "amount");
-  return changeOrder(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
+  return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
     assertEditable(order);
     const cents = discount ? totalsFor(order.lines, false, discount).discountCents : 0;
     await recordAudit(tx, { restaurantId, action: "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, discount, reason, cents } });
@@ -292,7 +296,7 @@ export async function applyDiscount(db: Db, restaurantId: string, orderId: strin
 /** An explicit status change from the API or expo; recall is its own, audited, move. */
 export async function transitionOrder(db: Db, restaurantId: string, orderId: string, to: OrderStatus, version: number | null, who: OrderActor, opts: { recall?: boolean } = {}) {
   if (!allows(who.actor, opts.recall ? "orders.recall" : "orders.transition")) throw forbidden();
-  return changeOrder(db, restaurantId, orderId, version, "order.status", async (tx, order) => {
+  return applyOrderChange(db, restaurantId, orderId, version, "order.status", async (tx, order) => {
     const check = checkTransition(order.status, to, opts);
     if (!check.ok) throw conflict(check.message, "to");
     if (to === "sent" && !order.lines.some((l) => !l.voidedAt)) throw conflict("An order with no items cannot be sent", "to");
@@ -336,7 +340,7 @@ export async function loadPickerItem(db: Db, restaurantId: string, defaultTaxRat
  */
 export async function bumpAtStation(db: Db, restaurantId: string, stationId: string, orderId: string, lineIds: string[] | "all", who: OrderActor) {
   if (!allows(who.actor, "kitchen.bump")) throw forbidden();
-  return changeOrder(db, restaurantId, orderId, null, "kitchen.bumped", async (tx, order) => {
+  return applyOrderChange(db, restaurantId, orderId, null, "kitchen.bumped", async (tx, order) => {
     const here = order.lines.filter((l) => l.stations.some((s) => s.stationId === stationId));
     if (!here.length) throw notFound("This order has nothing at this station");
     const wanted = lineIds === "all" ? here.filter((l) => !l.voidedAt) : here.filter((l) => lineIds.includes(l.id));
@@ -354,7 +358,7 @@ export async function recallAtStation(db: Db, restaurantId: string, stationId: s
   if (!allows(who.actor, "orders.recall")) throw forbidden();
   const target = orderId ?? (await withTenant(db, restaurantId, (tx) => q.recentlyBumpedOrderIds(tx, restaurantId, stationId, 1)))[0];
   if (!target) throw conflict("Nothing has been bumped at this station yet", "orderId");
-  return changeOrder(db, restaurantId, target, null, "kitchen.recalled", async (tx, order) => {
+  return applyOrderChange(db, restaurantId, target, null, "kitchen.recalled", async (tx, order) => {
     if (order.status === "completed" || order.status === "cancelled") throw conflict(`Order #${order.number} is ${order.status}; recall it at expo first`, "orderId");
     const lines = order.lines.filter((l) => !l.voidedAt && l.stations.some((s) => s.stationId === stationId && s.status === "ready"));
     if (!lines.length) throw conflict("That ticket is not bumped at this station", "orderId");

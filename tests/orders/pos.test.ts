@@ -172,9 +172,9 @@ describe("POS screen", () => {
     const ok = await app.handle(req(`/pos/orders/${id}/discount`, { headers: hx(manager), form: { version: String(ticketVersion(t)), value: "1.00", reason: "birthday" } }));
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Discount (birthday)");
-    expect(parseDiscount("10%")).toEqual({ kind: "percent", bps: 1000 });
-    expect(() => parseDiscount("abc")).toThrow("Enter an amount");
-    expect(() => parseDiscount("150%")).toThrow();
+    expect(parseDiscount("10%", "USD")).toEqual({ kind: "percent", bps: 1000 });
+    expect(() => parseDiscount("abc", "USD")).toThrow("Enter an amount");
+    expect(() => parseDiscount("150%", "USD")).toThrow();
   });
 
   it("keeps the kitchen and other restaurants out", async () => {

@@ -1,6 +1,6 @@
 import type { MenuAdminData } from "../../../src/menu/admin-read";
 import type { Group, Option } from "../../../src/menu/admin-queries";
-import { priceInputValue } from "../../../src/menu/money";
+import { priceInputValue } from "../../../src/money";
 import { MAX_OPTIONS_PER_GROUP } from "../../../src/menu/rules";
 import { NAME_MAX } from "../../../src/menu/validate";
 import { AvailabilityToggle } from "../../menu/availability-toggle";

@@ -1,6 +1,6 @@
 import type { MenuAdminData } from "../../../src/menu/admin-read";
 import type { Item } from "../../../src/menu/admin-queries";
-import { currencyDecimals, percentInputValue, priceInputValue } from "../../../src/menu/money";
+import { currencyDecimals, percentInputValue, priceInputValue } from "../../../src/money";
 import { DESCRIPTION_MAX, KITCHEN_NAME_MAX, NAME_MAX } from "../../../src/menu/validate";
 import { ActionButton, Checkbox, fieldId, FieldError, FlashMessage, regionForm, Select, TextArea, TextInput } from "./fields";
 import { errorFor, shown, shownMany, shownTicked, type Flash, type FormState } from "./form-state";

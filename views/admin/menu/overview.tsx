@@ -1,6 +1,6 @@
 import type { MenuAdminData } from "../../../src/menu/admin-read";
 import type { Category, Item } from "../../../src/menu/admin-queries";
-import { formatMoney, percentInputValue } from "../../../src/menu/money";
+import { formatMoney, percentInputValue } from "../../../src/money";
 import { AvailabilityToggle } from "../../menu/availability-toggle";
 import { ActionButton, Checkbox, FlashMessage, regionForm, TextInput } from "./fields";
 import { errorFor, shown, shownTicked, type Flash, type FormState } from "./form-state";

@@ -1,5 +1,5 @@
 import type { MenuAdminData } from "../../../src/menu/admin-read";
-import { percentInputValue } from "../../../src/menu/money";
+import { percentInputValue } from "../../../src/money";
 import { NAME_MAX } from "../../../src/menu/validate";
 import { ActionButton, fieldId, FieldError, FlashMessage, regionForm, TextInput } from "./fields";
 import { errorFor, shown, type Flash, type FormState } from "./form-state";

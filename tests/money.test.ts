@@ -1,7 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { formatMoney, parsePercent, parsePrice, percentInputValue, priceInputValue } from "../../src/menu/money";
-import { parseCsv, toCsv } from "../../src/menu/csv";
-import { groupRuleErrors } from "../../src/menu/rules";
+import { allocate, formatMoney, parseMoney, parsePercent, parsePrice, percentInputValue, priceInputValue, signedMoney } from "../src/money";
 
 describe("prices as typed and as stored", () => {
   it.each([
@@ -38,21 +36,31 @@ describe("prices as typed and as stored", () => {
   });
 });
 
-describe("CSV", () => {
-  it("round-trips commas, quotes, line breaks and leading spaces", () => {
-    const rows = [["a", 'say "hi", then', "two\nlines", " padded"], ["", "x", "", ""]];
-    expect(parseCsv(toCsv(rows)).map((r) => r.cells)).toEqual(rows);
+describe("one money module for every currency", () => {
+  it("shows and reads USD (2 decimals), JPY (0) and KWD (3) in their own minor units", () => {
+    expect(formatMoney(1295, "USD")).toBe("$12.95");
+    expect(formatMoney(1200, "JPY")).toBe("¥1,200");
+    expect(formatMoney(1250, "KWD")).toBe("KWD 1.250");
+    expect(parseMoney("12.95", "USD")).toBe(1295);
+    expect(parseMoney("12.9", "USD")).toBe(1290);
+    expect(parseMoney(" 0,50 ", "USD")).toBe(50);
+    expect(parseMoney("1200", "JPY")).toBe(1200);
+    expect(parseMoney("1.25", "KWD")).toBe(1250);
+    expect(parseMoney("1.250", "KWD")).toBe(1250);
+    expect(signedMoney(150, "USD")).toBe("+$1.50");
+    expect(signedMoney(-50, "JPY")).toBe("-¥50");
+    expect(signedMoney(0, "USD")).toBe("");
   });
 
-  it("numbers records as a spreadsheet numbers rows, and reads CRLF and LF alike", () => {
-    expect(parseCsv("h\r\na\nb").map((r) => r.row)).toEqual([1, 2, 3]);
+  it("refuses an amount with more decimals than the currency has, or that is not an amount", () => {
+    for (const bad of ["-1", "abc", "1.999", "", "1e3", "99999999"]) expect(parseMoney(bad, "USD")).toBeNull();
+    expect(parseMoney("12.5", "JPY")).toBeNull();
+    expect(parseMoney("1.2345", "KWD")).toBeNull();
   });
-});
 
-describe("modifier group rules", () => {
-  it("names the field at fault", () => {
-    expect(groupRuleErrors({ required: false, minSelect: 0, maxSelect: 2, optionCount: 3, defaultCount: 0 })).toEqual({});
-    expect(groupRuleErrors({ required: true, minSelect: 1, maxSelect: 1, optionCount: 0, defaultCount: 0 })).toEqual({ options: "A required group needs at least one option" });
-    expect(Object.keys(groupRuleErrors({ required: false, minSelect: 3, maxSelect: 2, optionCount: 1, defaultCount: 3 })).sort()).toEqual(["maxSelect", "minSelect", "options"]);
+  it("splits an amount so the parts always add up, remainders to the largest fraction then the earliest", () => {
+    expect(allocate(100, [1, 1, 1])).toEqual([34, 33, 33]);
+    expect(allocate(7, [700, 300])).toEqual([5, 2]);
+    expect(allocate(1, [0, 5])).toEqual([0, 1]);
   });
 });
