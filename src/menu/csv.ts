@@ -1,6 +1,10 @@
+import { CsvError, parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+
 /**
- * RFC 4180 CSV, both ways. Quoted fields may hold commas, quotes ("") and line breaks; CRLF and LF
- * both end a record. Plain functions over strings: no streaming, since an import is at most a few MB.
+ * RFC 4180 CSV, both ways, through csv-parse / csv-stringify (kept libraries with the quoting edge cases
+ * tested far beyond ours). Quoted fields may hold commas, quotes ("") and line breaks; CRLF and LF both
+ * end a record. Whole strings, no streaming: an import is at most a few MB.
  */
 
 export type CsvRecord = { row: number; cells: string[] };
@@ -13,55 +17,23 @@ export class CsvSyntaxError extends Error {
 
 /** Records with their 1-based row number (the header is row 1), as a spreadsheet would count them. */
 export function parseCsv(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let row = 1;
-  let i = 0;
-  const endRecord = () => {
-    cells.push(cell);
-    records.push({ row, cells });
-    cells = [];
-    cell = "";
-    row++;
-  };
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { cell += '"'; i += 2; continue; }
-        quoted = false;
-        i++;
-        continue;
-      }
-      cell += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && cell === "") { quoted = true; i++; continue; }
-    if (ch === ",") { cells.push(cell); cell = ""; i++; continue; }
-    if (ch === "\r" || ch === "\n") {
-      endRecord();
-      i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
-      continue;
-    }
-    cell += ch;
-    i++;
+  try {
+    // relax_column_count: the import names a missing or extra cell itself, by row and column.
+    // relax_quotes: a quote inside an unquoted value (5" pizza) is a character, as spreadsheets write it.
+    const rows: string[][] = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: false, record_delimiter: ["\r\n", "\n", "\r"] });
+    return rows.map((cells, i) => ({ row: i + 1, cells }));
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const row = Number((error as CsvError & { records?: number }).records ?? 0) + 1;
+    const message = error.code === "CSV_QUOTE_NOT_CLOSED" ? "a quoted value is opened but never closed" : error.message;
+    throw new CsvSyntaxError(row, message);
   }
-  if (quoted) throw new CsvSyntaxError(row, "a quoted value is opened but never closed");
-  if (cell !== "" || cells.length > 0) endRecord();
-  return records;
-}
-
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-export function csvCell(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 export function toCsv(rows: string[][]): string {
-  return rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  // quoted_match: leading or trailing spaces (a spreadsheet would trim them) and a lone LF or CR (csv-stringify
+  // quotes only the record delimiter itself, CRLF) are quoted too.
+  return stringify(rows, { record_delimiter: "\r\n", quoted_match: /^\s|\s$|[\r\n]/ });
 }
 
 // Spreadsheets run a cell starting with one of these as a formula ("CSV injection"), so free text

@@ -38,7 +38,14 @@ describe("TOTP (RFC 6238)", () => {
   });
 
   it("builds the otpauth URI authenticator apps read", () => {
-    expect(otpauthUri("Restaurant OS", "maya@x.test", "ABC")).toBe("otpauth://totp/Restaurant%20OS:maya%40x.test?secret=ABC&issuer=Restaurant+OS&algorithm=SHA1&digits=6&period=30");
+    const uri = new URL(otpauthUri("Restaurant OS", "maya@x.test", "JBSWY3DPEHPK3PXP"));
+    expect(uri.protocol).toBe("otpauth:");
+    expect(uri.host + uri.pathname).toBe("totp/Restaurant%20OS:maya%40x.test");
+    expect(Object.fromEntries(uri.searchParams)).toEqual({ secret: "JBSWY3DPEHPK3PXP", issuer: "Restaurant OS", algorithm: "SHA1", digits: "6", period: "30" });
+  });
+
+  it("refuses a secret that is not base32", () => {
+    expect(() => base32Decode("not base32!")).toThrow();
   });
 
   it("seals secrets so a dump does not reveal them, and refuses a tampered or foreign one", () => {

@@ -8,6 +8,14 @@ describe("CSV", () => {
     expect(parseCsv(toCsv(rows)).map((r) => r.cells)).toEqual(rows);
   });
 
+  it("keeps a quote inside an unquoted value as a character and counts blank rows, as a spreadsheet does", () => {
+    expect(parseCsv('item,12" pizza\n\nnext,x').map((r) => [r.row, r.cells])).toEqual([[1, ["item", '12" pizza']], [2, [""]], [3, ["next", "x"]]]);
+  });
+
+  it("names the row of a quoted value that is never closed", () => {
+    expect(() => parseCsv('a,b\nc,"open')).toThrow("a quoted value is opened but never closed");
+  });
+
   it("numbers records as a spreadsheet numbers rows, and reads CRLF and LF alike", () => {
     expect(parseCsv("h\r\na\nb").map((r) => r.row)).toEqual([1, 2, 3]);
   });
