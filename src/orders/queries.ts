@@ -123,10 +123,14 @@ export async function activeOrderIdsAtStation(tx: Tx, restaurantId: string, stat
   return rows.map((r) => r.orderId);
 }
 
-/** The orders whose tickets this station bumped most recently (for recall), newest first. */
+/** Recall reaches back this far: a ticket bumped yesterday is history, not a mistake to undo. */
+export const RECALL_WINDOW_HOURS = 12;
+
+/** The orders whose tickets this station bumped most recently (for recall), newest first, from recent ones only. */
 export async function recentlyBumpedOrderIds(tx: Tx, restaurantId: string, stationId: string, limit: number) {
   const rows = await tx.select({ orderId: orderItemStations.orderId, at: sql<Date>`max(${orderItemStations.bumpedAt})` }).from(orderItemStations)
-    .where(and(eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId), eq(orderItemStations.status, "ready")))
+    .where(and(eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId), eq(orderItemStations.status, "ready"),
+      sql`${orderItemStations.bumpedAt} > now() - make_interval(hours => ${RECALL_WINDOW_HOURS})`))
     .groupBy(orderItemStations.orderId)
     .orderBy(sql`max(${orderItemStations.bumpedAt}) desc`)
     .limit(limit);
