@@ -1,16 +1,13 @@
 import type { Tx } from "../db/tenant";
 import { appendEvent } from "../realtime/events";
+import type { EventData } from "../realtime/catalogue";
 import { recordAudit } from "../audit/service";
 import type { MenuActor } from "./service";
 
 /** Every admin edit of the menu appends this event, so POS screens and caches in every process refresh. */
-export const MENU_CHANGED_EVENT = "menu.changed";
+export const MENU_CHANGED_EVENT = "menu.changed" as const;
 
-export type MenuChange = {
-  kind: "category" | "item" | "group" | "option" | "tax" | "pricing" | "import";
-  action: "created" | "updated" | "deleted" | "moved" | "attached" | "detached" | "imported";
-  id: string | null;
-};
+export type MenuChange = EventData<"menu.changed">;
 
 /** The event and the audit entry of one menu edit, in the caller's transaction. */
 export async function recordMenuChange(tx: Tx, restaurantId: string, actor: MenuActor, change: MenuChange, detail: Record<string, unknown> = {}): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { withTenant } from "../db/tenant";
 import { appendEvent } from "../realtime/events";
+import type { EventData } from "../realtime/catalogue";
 import { recordAudit } from "../audit/service";
 import { notFound } from "../http/errors";
 import * as q from "./queries";
@@ -12,8 +13,8 @@ export { loadOrderableItems, loadPosMenu } from "./queries";
 export type MenuActor = { userId: string | null; deviceId: string | null };
 
 /** Event type every POS and menu screen listens to for 86 / un-86. */
-export const AVAILABILITY_EVENT = "menu.availability";
-export type AvailabilityEvent = { kind: "item" | "option"; id: string; available: boolean };
+export const AVAILABILITY_EVENT = "menu.availability" as const;
+export type AvailabilityEvent = EventData<"menu.availability">;
 
 /** 86 (available=false) or bring back an item; appends "menu.availability" {kind:"item", id, available}. */
 export async function setItemAvailability(db: Db, restaurantId: string, itemId: string, available: boolean, actor: MenuActor): Promise<void> {

@@ -17,8 +17,7 @@ import { Picker } from "../../views/pos/picker";
 import { ItemButton, MenuGrid } from "../../views/pos/menu-grid";
 import { openScreenStream } from "../realtime/screen-stream";
 import type { EventRow } from "../realtime/bus";
-import { AVAILABILITY_EVENT, type AvailabilityEvent } from "../menu/service";
-import { MENU_CHANGED_EVENT } from "../menu/change";
+import { isEvent } from "../realtime/catalogue";
 
 const isHx = (request: Request) => request.headers.get("hx-request") === "true";
 const list = (v: unknown): string[] => (v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -91,8 +90,8 @@ export function posRoutes(ctx: AppContext) {
    */
   const posRender = (p: Principal, orderId: string | null) => async (restaurantId: string, _scope: string, events: EventRow[]) => {
     const parts: string[] = [];
-    const menuChanged = events.some((e) => e.type === MENU_CHANGED_EVENT);
-    const itemIds = events.filter((e) => e.type === AVAILABILITY_EVENT && (e.data as AvailabilityEvent).kind === "item").map((e) => (e.data as AvailabilityEvent).id);
+    const menuChanged = events.some((e) => isEvent(e, "menu.changed"));
+    const itemIds = events.flatMap((e) => (isEvent(e, "menu.availability") && e.data.kind === "item" ? [e.data.id] : []));
     const orderTouched = orderId !== null && touchedOrders(events).includes(orderId);
     if (!menuChanged && !itemIds.length && !orderTouched) return null;
     const screen = await loadPosScreen(db, restaurantId, p.restaurant.taxRateBps, orderTouched ? orderId : null);

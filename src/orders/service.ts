@@ -3,6 +3,10 @@ import type { Db } from "../db/client";
 import { withTenant, type Tx } from "../db/tenant";
 import { isUniqueViolation } from "../db/errors";
 import { appendEvent } from "../realtime/events";
+import { orderIdOf, type EventType, type StoredEvent } from "../realtime/catalogue";
+
+/** The events an order change can append: its own and the kitchen's. */
+export type OrderEventType = Extract<EventType, `order.${string}` | `kitchen.${string}`>;
 import { recordAudit } from "../audit/service";
 import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from "../http/errors";
 import { allows, type Actor } from "../auth/permissions";
@@ -179,7 +183,7 @@ export async function listOrders(db: Db, restaurantId: string, filter: { statuse
  * POS changes all go through here; `apply` may write rows of its own in `tx` (a payment, a comp).
  */
 export async function applyOrderChange(
-  db: Db, restaurantId: string, orderId: string, version: number | null, eventType: string,
+  db: Db, restaurantId: string, orderId: string, version: number | null, eventType: OrderEventType,
   apply: (tx: Tx, order: OrderView, restaurant: NonNullable<Awaited<ReturnType<typeof q.lockRestaurant>>>) => Promise<{ status?: OrderStatus | "from-lines"; discount?: { cents: number; reason: string | null }; event?: Record<string, unknown> } | void>,
 ): Promise<OrderView> {
   return withTenant(db, restaurantId, async (tx) => {
@@ -394,6 +398,6 @@ export async function loadAllDay(db: Db, restaurantId: string, stationId: string
 }
 
 /** The order ids a batch of events touched (every order and kitchen event carries one). */
-export function touchedOrders(events: { data: unknown }[]): string[] {
-  return [...new Set(events.map((e) => (e.data as { orderId?: unknown }).orderId).filter((id): id is string => typeof id === "string"))];
+export function touchedOrders(events: StoredEvent[]): string[] {
+  return [...new Set(events.map(orderIdOf).filter((id): id is string => id !== null))];
 }

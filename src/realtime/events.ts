@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { events, restaurants } from "../db/schema";
 import type { Tx } from "../db/tenant";
+import type { EventData, EventType } from "./catalogue";
 
 export const EVENTS_CHANNEL = "ros_events";
 
@@ -9,7 +10,7 @@ export const EVENTS_CHANNEL = "ros_events";
  * gap-free and in commit order per restaurant; NOTIFY is delivered only if the transaction commits.
  * The payload is `restaurantId:seq`, a doorbell: listeners read the rows themselves.
  */
-export async function appendEvent(tx: Tx, restaurantId: string, type: string, data: Record<string, unknown>): Promise<number> {
+export async function appendEvent<K extends EventType>(tx: Tx, restaurantId: string, type: K, data: EventData<K>): Promise<number> {
   const [row] = await tx
     .update(restaurants)
     .set({ eventSeq: sql`${restaurants.eventSeq} + 1` })

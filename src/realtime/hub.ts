@@ -1,5 +1,6 @@
 import type { EventBus, EventRow } from "./bus";
 import type { Logger } from "../ops/logger";
+import { isEvent, type EventType } from "./catalogue";
 
 /**
  * Screens of one kind and scope (e.g. the grill KDS of one restaurant) share one render per batch of
@@ -21,7 +22,7 @@ type Group = { render: Render; scope: string; sinks: Set<Sink> };
 type Restaurant = { unsubscribe: () => void; groups: Map<string, Group>; queue: Promise<void> };
 
 /** Events that end a screen's right to listen: its device was revoked, its session or its person ended. */
-export const REVOKE_EVENTS = new Set(["device.revoked", "session.revoked", "staff.deactivated"]);
+export const REVOKE_EVENTS = new Set<string>(["device.revoked", "session.revoked", "staff.deactivated"] satisfies EventType[]);
 
 export type Hub = ReturnType<typeof createHub>;
 
@@ -31,11 +32,13 @@ export function createHub(bus: EventBus, log: Pick<Logger, "error" | "warn">) {
   function closeRevoked(r: Restaurant, events: EventRow[]) {
     for (const e of events) {
       if (!REVOKE_EVENTS.has(e.type)) continue;
-      const { deviceId, sessionIds, userId } = e.data as { deviceId?: string; sessionIds?: string[]; userId?: string };
+      const deviceId = isEvent(e, "device.revoked") ? e.data.deviceId : undefined;
+      const sessionIds = isEvent(e, "session.revoked") ? e.data.sessionIds : undefined;
+      const userId = isEvent(e, "session.revoked") || isEvent(e, "staff.deactivated") ? e.data.userId : undefined;
       for (const group of r.groups.values()) {
         for (const sink of group.sinks) {
           const revoked = (deviceId && sink.deviceId === deviceId) || (sink.sessionId && sessionIds?.includes(sink.sessionId))
-            || ((e.type === "staff.deactivated" || e.type === "session.revoked") && userId && sink.userId === userId);
+            || (userId && sink.userId === userId);
           if (revoked) {
             group.sinks.delete(sink);
             sink.close();

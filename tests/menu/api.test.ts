@@ -65,7 +65,7 @@ describe("GET /api/v1/menu for integrations", () => {
     expect(there.seq).toBe(here.seq);
     // An order or any other non-menu event must not throw the cache away.
     const cached = (await read()).res.headers.get("etag");
-    await w.tenant(w.rid, (tx) => appendEvent(tx, w.rid, "order.placed", { id: crypto.randomUUID() }));
+    await w.tenant(w.rid, (tx) => appendEvent(tx, w.rid, "order.updated", { orderId: crypto.randomUUID(), number: 1 }));
     await Bun.sleep(100);
     expect((await read()).res.headers.get("etag")).toBe(cached);
     const fries = byName(await w.data()).item("Fries");

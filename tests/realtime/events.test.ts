@@ -36,7 +36,7 @@ describe.each(DRIVERS)("event sequence on %s", (driver) => {
   it("reuses the seq of a rolled-back transaction, leaving no gap", async () => {
     const before = await append(db.db, b);
     const failed = withTenant(db.db, b, async (tx) => {
-      await appendEvent(tx, b, "doomed", {});
+      await appendEvent(tx, b, "station.created", { stationId: "doomed" });
       throw new Error("rollback");
     });
     await expect(failed).rejects.toThrow("rollback");
@@ -46,7 +46,7 @@ describe.each(DRIVERS)("event sequence on %s", (driver) => {
   });
 
   it("refuses to append for another restaurant than the transaction's own", async () => {
-    const attempt = withTenant(db.db, a, (tx) => appendEvent(tx, b, "sneaky", {}));
+    const attempt = withTenant(db.db, a, (tx) => appendEvent(tx, b, "station.created", { stationId: "sneaky" }));
     await expect(attempt).rejects.toThrow();
   });
 });
