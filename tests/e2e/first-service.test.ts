@@ -10,6 +10,8 @@ import { demoMenu } from "../helpers/menu";
 import { seedDemo } from "../../src/restaurants/demo";
 import { rowsOf } from "../../src/db/client";
 import { withSystem } from "../../src/db/tenant";
+import { sessionCookieFor } from "../helpers/session";
+import { setItemAvailability } from "../../src/menu/service";
 import { addItems, bumpAtStation, fireOrder, holdCourse, placeOrder, removeLine, type OrderActor } from "../../src/orders/service";
 
 /**
@@ -122,5 +124,28 @@ describe("a first service's kitchen, in Chromium", () => {
     expect(await card.isVisible()).toBe(true);
     await expo.screenshot({ path: `${SHOTS}/expo-refusal-1920x1080.png` });
     expect(refusals).toEqual([`response: 401 POST /expo/orders/${o.id}/serve`]);
+  }, 60_000);
+
+  it("marks an item 86'd on an open POS ticket at once, and Send refuses naming it", async () => {
+    const cookie = (await sessionCookieFor(db.db, rid, "server")).cookie;
+    const pos = watchPage(await (await contextWith(cookie, { width: 1280, height: 800 })).newPage(), problems, (s) => s >= 400 && s !== 409);
+    const o = await place([{ name: "Draft Lager" }, { name: "House Red" }]);
+    await pos.goto(`${base}/pos?order=${o.id}`);
+    await pos.waitForFunction(() => document.body.dataset.liveState === "online");
+    const lager = m.item("Draft Lager").id;
+    await setItemAvailability(db.db, rid, lager, false, { userId: null, deviceId: null });
+    try {
+      const mark = pos.locator("#ticket li.sold-out");
+      await mark.waitFor({ timeout: 3000 });
+      expect(await mark.textContent()).toContain("Draft Lager is 86'd (sold out): remove it before sending");
+      await pos.click("#ticket >> text=Send to kitchen");
+      await pos.locator("#ticket > .flash.error").waitFor({ timeout: 3000 });
+      expect(await pos.locator("#ticket > .flash.error").textContent()).toContain("Nothing was sent: Draft Lager is 86'd");
+      expect(await pos.locator("#ticket header .badge").textContent()).toBe("OPEN");
+      await pos.screenshot({ path: `${SHOTS}/pos-86-refused-1280x800.png` });
+    } finally {
+      await setItemAvailability(db.db, rid, lager, true, { userId: null, deviceId: null });
+    }
+    expect(problems).toEqual([]);
   }, 60_000);
 });

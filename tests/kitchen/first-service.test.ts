@@ -335,6 +335,8 @@ describe("what a first service broke: orders and the kitchen", () => {
       expect(decodeURIComponent(bump.headers.get("x-refusal")!)).toContain("enrolled to show its own station");
       expect((await post(`/kds/${station.bar}/recall`, grill.cookie)).status).toBe(403);
       expect(await status(o.id)).toBe("sent");
+      // Nor does it read the whole restaurant's feed through the integrations' event stream.
+      expect((await t.app.handle(req("/api/v1/events", { headers: { cookie: grill.cookie, accept: "application/json" } }))).status).toBe(403);
     });
 
     it("keeps an expo screen on expo and a board on the board", async () => {
