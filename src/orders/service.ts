@@ -144,7 +144,10 @@ export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrder
       if (input.fire) {
         const routing: Routing = new Map(stored.map((row, i) => [row.id, lines[i]!.stationIds]));
         await fireLines(tx, restaurantId, order, stored.filter((l) => !l.held), routing, 1);
-        final = (await q.updateOrderVersioned(tx, restaurantId, order.id, order.version, { status: "sent" }))!;
+        // The same rule as every later change, from what was just written (no extra read): an order
+        // whose fired items go to no station has nothing to cook and is ready at once, not sent for ever.
+        const status = orderStatusFromLines("open", stored.map((l) => ({ fired: !l.held, stations: (routing.get(l.id) ?? []).map(() => "new" as const) })));
+        final = (await q.updateOrderVersioned(tx, restaurantId, order.id, order.version, { status }))!;
       }
       await appendEvent(tx, restaurantId, input.fire ? "order.fired" : "order.created", { orderId: order.id, number: order.number, round: input.fire ? 1 : 0 });
       return { order: await loadView(tx, restaurantId, final), replayed: false };

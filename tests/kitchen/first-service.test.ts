@@ -92,6 +92,14 @@ describe("what a first service broke: orders and the kitchen", () => {
       expect(await page("/board")).not.toContain(`<li>${o.number}</li>`);
     });
 
+    it("makes an order whose fired items go to no station ready at once, instead of sent for ever", async () => {
+      // Onion rings routed nowhere (a menu may have such items, e.g. bottled drinks).
+      await db.db.execute(sql`delete from item_stations where restaurant_id = ${rid} and item_id = ${m.item("Onion Rings").id}`);
+      const o = await apiPlace([{ menuItemId: m.item("Onion Rings").id, quantity: 1 }], "takeout");
+      expect(o.status).toBe("ready");
+      expect(await page("/expo")).toMatch(new RegExp(`id="expo-ready".*id="expo-${o.id}".*Picked up`, "s"));
+    });
+
     it("follows the lines through a bump, an addition fired to a ready order, and a recall", async () => {
       const { order } = await placeOrder(db.db, rid, { type: "dine_in", table: "3", items: [lager()], fire: true, idempotencyKey: null }, who("server"), null);
       await post(`/kds/${station.bar}/orders/${order.id}/bump`);
