@@ -1,7 +1,7 @@
 // Refusals of htmx actions on every screen. The server answers a refused htmx request with
 // HX-Reswap: none and the message in X-Refusal, so nothing on the page is replaced; this shows the
-// message. A page that still arrives with an error status (a full error page from somewhere else) is
-// never swapped into a live screen either. A lost connection says so instead of failing silently.
+// message. (A form that re-renders itself with its errors answers 4xx on purpose and is swapped as
+// usual: that is the form showing where it went wrong, not a refusal.) A lost connection says so.
 (function () {
   "use strict";
   var timer = null;
@@ -31,15 +31,6 @@
   document.addEventListener("htmx:after:request", function (e) {
     var message = refusalOf(e.detail && e.detail.ctx);
     if (message) show(message);
-  });
-
-  document.addEventListener("htmx:before:swap", function (e) {
-    var ctx = e.detail && e.detail.ctx;
-    if (!ctx || !ctx.response || ctx.response.status < 400) return;
-    if (/<html[\s>]/i.test(ctx.text || "")) {
-      e.preventDefault();
-      if (!refusalOf(ctx)) show("That did not work (" + ctx.response.status + "). Nothing was changed.");
-    }
   });
 
   document.addEventListener("htmx:error", function (e) {
