@@ -272,13 +272,18 @@ export type Override = { userId: string; actor: Actor } | null;
  * themselves if they may (a manager), else the manager whose PIN was typed at the station. A reason is
  * required. Refused with 403 naming the override, or 400 naming the reason; nothing changes either way.
  */
-function approvalFor(who: OrderActor, overrideBy: Override | undefined, reasonText: string | null | undefined, refusal: string) {
+function approvalFor(who: OrderActor, overrideBy: Override | undefined, reasonText: string | null | undefined, say: { refusal: string; askReason: string }) {
   const approver = allows(who.actor, "orders.void_fired") ? { userId: who.userId, actor: who.actor } : overrideBy ?? null;
-  if (!approver || !allows(approver.actor, "orders.void_fired")) throw new HttpError(403, "manager_required", refusal, "override");
+  if (!approver || !allows(approver.actor, "orders.void_fired")) throw new HttpError(403, "manager_required", say.refusal, "override");
   const reason = reasonText?.trim();
-  if (!reason) throw badRequest(refusal.startsWith("This item") ? "Say why the item is voided" : "Say why the order is cancelled", "reason");
-  if (reason.length > 200) throw badRequest("The reason must be at most 200 characters", "reason");
-  return { approver, reason, overridden: approver === overrideBy };
+  if (!reason) throw badRequest(say.askReason, "reason");
+  return { approver, reason: checkedReason(reason)!, overridden: approver === overrideBy };
+}
+
+function checkedReason(reason: string | null | undefined): string | null {
+  const text = reason?.trim() || null;
+  if (text && text.length > 200) throw badRequest("The reason must be at most 200 characters", "reason");
+  return text;
 }
 
 /**
@@ -298,7 +303,9 @@ export async function removeLine(db: Db, restaurantId: string, orderId: string, 
       await q.deleteUnfiredLine(tx, restaurantId, lineId);
       return { event: { lineId, voided: false } };
     }
-    const { approver, reason, overridden } = approvalFor(who, opts.overrideBy, opts.reason, "This item was already sent to the kitchen: a manager must approve the void");
+    const { approver, reason, overridden } = approvalFor(who, opts.overrideBy, opts.reason, {
+      refusal: "This item was already sent to the kitchen: a manager must approve the void", askReason: "Say why the item is voided",
+    });
     await q.voidLines(tx, restaurantId, [lineId], reason, approver.userId);
     await recordAudit(tx, {
       restaurantId, action: overridden ? "order.void_override" : "order.void", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
@@ -322,9 +329,12 @@ export async function cancelOrder(db: Db, restaurantId: string, orderId: string,
     if (!check.ok) throw conflict(check.message, "to");
     const seen = kitchenHasSeen(order);
     const approval = seen
-      ? approvalFor(who, opts.overrideBy, opts.reason, `Order #${order.number} was already sent to the kitchen: cancelling it needs a manager's approval and a reason`)
+      ? approvalFor(who, opts.overrideBy, opts.reason, {
+        refusal: `Order #${order.number} was already sent to the kitchen: cancelling it needs a manager's approval and a reason`,
+        askReason: "Say why the order is cancelled",
+      })
       : null;
-    const reason = approval?.reason ?? (opts.reason?.trim().slice(0, 200) || null);
+    const reason = approval?.reason ?? checkedReason(opts.reason);
     const live = order.lines.filter((l) => !l.voidedAt);
     if (seen) await q.voidLines(tx, restaurantId, live.map((l) => l.id), approval!.reason, approval!.approver.userId);
     await recordAudit(tx, {

@@ -207,6 +207,10 @@ describe("what a first service broke: orders and the kitchen", () => {
 
     it("lets a manager cancel a sent order with a reason, and anyone at the till cancel one the kitchen never saw", async () => {
       const sent = await posOrder([lager()], true);
+      const tooLong = await post(`/pos/orders/${sent.id}/cancel`, manager, { reason: "x".repeat(201) });
+      expect(tooLong.status).toBe(400);
+      expect(await tooLong.text()).toContain("The reason must be at most 200 characters");
+      expect(await status(sent.id)).toBe("sent");
       expect((await post(`/pos/orders/${sent.id}/cancel`, manager, { reason: "duplicate" })).status).toBe(200);
       expect((await audit(sent.id))[0]).toMatchObject({ action: "order.cancel", actor: managerId });
       const unsent = await posOrder([lager()], false);
