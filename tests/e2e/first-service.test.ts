@@ -12,7 +12,7 @@ import { rowsOf } from "../../src/db/client";
 import { withSystem } from "../../src/db/tenant";
 import { sessionCookieFor } from "../helpers/session";
 import { setItemAvailability } from "../../src/menu/service";
-import { addItems, bumpAtStation, fireOrder, holdCourse, placeOrder, removeLine, type OrderActor } from "../../src/orders/service";
+import { addItems, bumpAtStation, cancelOrder, fireOrder, holdCourse, placeOrder, removeLine, type OrderActor } from "../../src/orders/service";
 
 /**
  * Issue 18 in a real browser: a kitchen display at 1920x1080 shows a voided line as a VOID alert and a
@@ -79,6 +79,12 @@ describe("a first service's kitchen, in Chromium", () => {
     const voided = await place([{ name: "Garden Salad" }, { name: "Brownie Sundae" }]);
     const sent = await fireOrder(db.db, rid, voided.id, null, server);
     await removeLine(db.db, rid, voided.id, sent.lines[1]!.id, null, manager, { reason: "guest allergic" });
+
+    // A third table leaves after the kitchen got its order: the manager cancels it.
+    const gone = await place([{ name: "Apple Pie" }]);
+    await fireOrder(db.db, rid, gone.id, null, server);
+    await cancelOrder(db.db, rid, gone.id, null, manager, { reason: "table left" });
+    await kds.locator(`#ticket-${gone.id} .kds-void-banner`).waitFor({ timeout: 3000 });
 
     const fireC2 = kds.locator(`#ticket-${coursed.id} .kds-flag.fire`);
     await fireC2.waitFor({ timeout: 3000 });
