@@ -35,6 +35,7 @@
 
   document.addEventListener("htmx:error", function (e) {
     var ctx = e.detail && e.detail.ctx;
-    if (!ctx || !ctx.response) show("No connection to the server: nothing was changed. Try again.");
+    // A request that never got an answer (other htmx:error events carry no request at all).
+    if (ctx && ctx.request && !ctx.response) show("No connection to the server: nothing was changed. Try again.");
   });
 })();
