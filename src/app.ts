@@ -16,12 +16,19 @@ import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
-import { routesWithoutNeed } from "./auth/plugin";
+import { isHtmx, routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
   const meta = getMeta(request);
   if (wantsJson(request)) {
     return new Response(JSON.stringify(problem), { status, headers: { ...headers, "content-type": "application/json" } });
+  }
+  if (isHtmx(request)) {
+    // htmx swaps error responses too: a refusal must never replace what a live screen shows (an error
+    // page in a kitchen rail). It swaps nothing and carries its message, which public/js/refusals.js shows.
+    const text = problem.requestId ? `${problem.message} (reference ${problem.requestId})` : problem.message;
+    const fragment = `<p class="flash error" role="alert">${Bun.escapeHTML(text)}</p>`;
+    return new Response(fragment, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8", "hx-reswap": "none", "x-refusal": encodeURIComponent(text) } });
   }
   const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId }) as string;
   return new Response(page, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
@@ -51,7 +58,7 @@ function buildApp(ctx: AppContext) {
       delete headers["content-type"];
       if (error instanceof HttpError) {
         // A person at a page who is not signed in goes to sign in (or to the PIN pad on a station).
-        if (error.status === 401 && request.method === "GET" && !wantsJson(request)) {
+        if (error.status === 401 && request.method === "GET" && !wantsJson(request) && !isHtmx(request)) {
           const path = new URL(request.url).pathname;
           const to = error.message.includes("PIN") ? "/station" : `/sign-in?next=${encodeURIComponent(path)}`;
           return new Response(null, { status: 303, headers: { ...headers, location: to } });

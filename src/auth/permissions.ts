@@ -33,7 +33,8 @@ export const PERMISSIONS = {
   "expo.view": [...KITCHEN, "server"],
   "expo.serve": [...MANAGERS, "expo", "server", "device"],
   "board.view": [...KITCHEN, ...FRONT],
-  "events.stream": [...EVERY_STAFF, "device", "integration"],
+  /** The whole restaurant's event feed: not for a pinless screen, which sees its own station's stream only. */
+  "events.stream": [...EVERY_STAFF, "integration"],
   "staff.manage": MANAGERS,
   /** Making or unmaking an owner is for owners only. */
   "staff.manage_owners": ["owner"],

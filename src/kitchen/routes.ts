@@ -5,11 +5,12 @@ import type { Principal } from "../auth/service";
 import { HttpError } from "../http/errors";
 import { actorOf } from "../orders/api";
 import {
-  bumpAtStation, getOrder, touchedOrders, listOrders, loadAllDay, loadKitchenOrders, loadOrdersByIds, loadPassOrders, recallAtStation, transitionOrder, type OrderView,
+  acknowledgeVoids, bumpAtStation, getOrder, touchedOrders, listOrders, loadAllDay, loadKitchenOrders, loadOrdersByIds, loadPassOrders, recallAtStation,
+  serveOrder, transitionOrder, type OrderView,
 } from "../orders/service";
 import type { EventRow } from "../realtime/bus";
 import { openScreenStream } from "../realtime/screen-stream";
-import { getStation, listStations } from "./service";
+import { assertScreen, getStation, homeOf, listStations } from "./service";
 import { AllDayPanel, hasWorkAt, KdsTicket, linesAt, type Thresholds } from "../../views/kds/ticket";
 import { KdsChooser, KdsPage, KdsRail } from "../../views/kds/page";
 import { BoardColumns, BoardPage, ExpoCard, ExpoColumns, ExpoPage } from "../../views/expo/page";
@@ -78,27 +79,38 @@ export function kitchenRoutes(ctx: AppContext) {
     return hasWorkAt(order, stationId) ? KdsTicket({ order, stationId, thresholds: thresholdsOf(p) }) : "";
   }
 
+  /** The station a KDS request names, if this screen may use it (a pinless display: its own only). */
+  async function stationFor(p: Principal, stationId: string) {
+    const station = await getStation(db, p.restaurant.id, stationId);
+    assertScreen(p, { kind: "kds", stationId: station.id });
+    return station;
+  }
+
   const stationParams = t.Object({ stationId: t.String() });
   const ticketParams = t.Object({ stationId: t.String(), orderId: t.String({ format: "uuid", error: "No such order" }) });
 
   return new Elysia({ name: "kitchen" })
     .use(authPlugin(ctx))
     .get("/kds", async ({ principal, nonce, redirect }) => {
-      if (principal.device?.kind === "kds" && principal.device.stationId) return redirect(`/kds/${principal.device.stationId}`, 303);
+      // A pinless screen goes to what it was enrolled for; a display a person signed on at opens its own station first.
+      const home = homeOf(principal) ?? (principal.device?.kind === "kds" && principal.device.stationId ? `/kds/${principal.device.stationId}` : null);
+      if (home) return redirect(home, 303);
       return KdsChooser({ nonce, stations: await listStations(db, principal.restaurant.id) });
     }, { need: "kitchen.view" })
     .get("/kds/:stationId", async ({ principal, params, nonce }) => {
-      const station = await getStation(db, principal.restaurant.id, params.stationId);
+      const station = await stationFor(principal, params.stationId);
       // The seq is read before the state: an event in between is then replayed, never skipped.
       const seq = await ctx.bus.currentSeq(principal.restaurant.id);
       const [orders, allDay, stations] = await Promise.all([
         loadKitchenOrders(db, principal.restaurant.id, station.id), loadAllDay(db, principal.restaurant.id, station.id),
         listStations(db, principal.restaurant.id),
       ]);
-      return KdsPage({ nonce, restaurantName: principal.restaurant.name, station, stations, orders, allDay, thresholds: thresholdsOf(principal), lastSeq: seq });
+      // A pinless display cannot switch stations, so it is not offered the switch.
+      const switchable = principal.actor === "device" ? [] : stations;
+      return KdsPage({ nonce, restaurantName: principal.restaurant.name, station, stations: switchable, orders, allDay, thresholds: thresholdsOf(principal), lastSeq: seq });
     }, { need: "kitchen.view", params: stationParams })
     .get("/kds/:stationId/stream", async ({ principal, params, request, query }) => {
-      const station = await getStation(db, principal.restaurant.id, params.stationId);
+      const station = await stationFor(principal, params.stationId);
       const thresholds = thresholdsOf(principal);
       return openScreenStream(ctx, {
         request, principal, key: `kds:${station.id}`, scope: station.id, render: kdsRender(station.id, thresholds), since: query.since,
@@ -109,17 +121,22 @@ export function kitchenRoutes(ctx: AppContext) {
       });
     }, { need: "kitchen.view", params: stationParams, query: t.Object({ since: t.Optional(t.String()) }) })
     .post("/kds/:stationId/orders/:orderId/bump", async ({ principal, params, request, set, server }) => {
-      const station = await getStation(db, principal.restaurant.id, params.stationId);
+      const station = await stationFor(principal, params.stationId);
       return answerTicket(request, set, principal, station.id, params.orderId,
         () => bumpAtStation(db, principal.restaurant.id, station.id, params.orderId, "all", actorOf(principal, server?.requestIP(request)?.address)));
     }, { need: "kitchen.bump", params: ticketParams })
     .post("/kds/:stationId/orders/:orderId/lines/:lineId/bump", async ({ principal, params, request, set, server }) => {
-      const station = await getStation(db, principal.restaurant.id, params.stationId);
+      const station = await stationFor(principal, params.stationId);
       return answerTicket(request, set, principal, station.id, params.orderId,
         () => bumpAtStation(db, principal.restaurant.id, station.id, params.orderId, [params.lineId], actorOf(principal, server?.requestIP(request)?.address)));
     }, { need: "kitchen.bump", params: t.Object({ stationId: t.String(), orderId: t.String({ format: "uuid" }), lineId: t.String({ format: "uuid", error: "No such item" }) }) })
+    .post("/kds/:stationId/orders/:orderId/voids/ack", async ({ principal, params, request, set, server }) => {
+      const station = await stationFor(principal, params.stationId);
+      return answerTicket(request, set, principal, station.id, params.orderId,
+        () => acknowledgeVoids(db, principal.restaurant.id, station.id, params.orderId, actorOf(principal, server?.requestIP(request)?.address)));
+    }, { need: "kitchen.bump", params: ticketParams })
     .post("/kds/:stationId/recall", async ({ principal, params, request, set, server }) => {
-      const station = await getStation(db, principal.restaurant.id, params.stationId);
+      const station = await stationFor(principal, params.stationId);
       const order = await recallAtStation(db, principal.restaurant.id, station.id, null, actorOf(principal, server?.requestIP(request)?.address));
       if (!isHx(request)) {
         set.status = 303;
@@ -130,12 +147,14 @@ export function kitchenRoutes(ctx: AppContext) {
       return KdsTicket({ order, stationId: station.id, thresholds: thresholdsOf(principal) });
     }, { need: "orders.recall", params: stationParams })
     .get("/expo", async ({ principal, nonce }) => {
+      assertScreen(principal, { kind: "expo" });
       const rid = principal.restaurant.id;
       const seq = await ctx.bus.currentSeq(rid); // before the state, as on the KDS
       const [orders, stations, recent] = await Promise.all([loadPassOrders(db, rid), listStations(db, rid), listOrders(db, rid, { statuses: ["completed"], limit: 8 })]);
       return ExpoPage({ nonce, restaurantName: principal.restaurant.name, orders, stations, thresholds: thresholdsOf(principal), lastSeq: seq, recent });
     }, { need: "expo.view" })
     .get("/expo/stream", async ({ principal, request, query }) => {
+      assertScreen(principal, { kind: "expo" });
       const rid = principal.restaurant.id;
       const stations = await listStations(db, rid);
       const thresholds = thresholdsOf(principal);
@@ -145,7 +164,8 @@ export function kitchenRoutes(ctx: AppContext) {
       });
     }, { need: "expo.view", query: t.Object({ since: t.Optional(t.String()) }) })
     .post("/expo/orders/:orderId/serve", async ({ principal, params, request, set, server }) => {
-      const order = await transitionOrder(db, principal.restaurant.id, params.orderId, "completed", null, actorOf(principal, server?.requestIP(request)?.address));
+      assertScreen(principal, { kind: "expo" });
+      const order = await serveOrder(db, principal.restaurant.id, params.orderId, actorOf(principal, server?.requestIP(request)?.address));
       if (!isHx(request)) {
         set.status = 303;
         set.headers.location = "/expo";
@@ -154,20 +174,24 @@ export function kitchenRoutes(ctx: AppContext) {
       return `<div id="expo-${order.id}" data-remove></div>`;
     }, { need: "expo.serve", params: t.Object({ orderId: t.String({ format: "uuid", error: "No such order" }) }) })
     .post("/expo/orders/:orderId/recall", async ({ principal, params, request, set, server }) => {
+      assertScreen(principal, { kind: "expo" });
       await transitionOrder(db, principal.restaurant.id, params.orderId, "ready", null, actorOf(principal, server?.requestIP(request)?.address), { recall: true });
       set.status = 303;
       set.headers.location = "/expo";
       return "";
     }, { need: "orders.recall", params: t.Object({ orderId: t.String({ format: "uuid", error: "No such order" }) }) })
     .get("/board", async ({ principal, nonce }) => {
+      assertScreen(principal, { kind: "board" });
       const rid = principal.restaurant.id;
       const seq = await ctx.bus.currentSeq(rid); // before the state, as on the KDS
       const orders = await loadPassOrders(db, rid);
       return BoardPage({ nonce, restaurantName: principal.restaurant.name, orders, lastSeq: seq });
     }, { need: "board.view" })
-    .get("/board/stream", async ({ principal, request, query }) =>
-      openScreenStream(ctx, {
+    .get("/board/stream", async ({ principal, request, query }) => {
+      assertScreen(principal, { kind: "board" });
+      return openScreenStream(ctx, {
         request, principal, key: "board", scope: "", render: boardRender, since: query.since,
         snapshot: async () => BoardColumns({ orders: await loadPassOrders(db, principal.restaurant.id) }) as string,
-      }), { need: "board.view", query: t.Object({ since: t.Optional(t.String()) }) });
+      });
+    }, { need: "board.view", query: t.Object({ since: t.Optional(t.String()) }) });
 }

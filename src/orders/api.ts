@@ -84,7 +84,11 @@ export function orderApiRoutes(ctx: AppContext) {
       if (!ORDER_STATUSES.includes(body.to as OrderStatus)) throw badRequest(`Unknown status "${body.to}" (use ${ORDER_STATUSES.join(", ")})`, "to");
       const version = body.version == null ? null : Number(body.version);
       if (version !== null && !Number.isInteger(version)) throw badRequest("version must be a whole number", "version");
-      const order = await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, actorOf(principal, server?.requestIP(request)?.address), { recall: body.recall === true });
+      if (body.reason != null && typeof body.reason !== "string") throw badRequest("reason must be text", "reason");
+      // Cancelling an order the kitchen has seen needs a manager and a reason (the service decides);
+      // an API key is nobody's PIN, so for such an order it is refused with 403 manager_required.
+      const order = await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, actorOf(principal, server?.requestIP(request)?.address),
+        { recall: body.recall === true, reason: (body.reason as string | undefined) ?? null });
       return orderJson(order);
     }, { need: "orders.transition", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }), body: t.Unknown() });
 }

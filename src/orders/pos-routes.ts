@@ -8,7 +8,8 @@ import { badRequest, HttpError, notFound } from "../http/errors";
 import { parseMoney } from "../money";
 import { actorOf } from "./api";
 import {
-  addItems, applyDiscount, touchedOrders, fireOrder, holdCourse, loadPickerItem, loadPosScreen, placeOrder, removeLine, requestHash, transitionOrder, getOrder, type OrderView,
+  addItems, applyDiscount, cancelOrder, touchedOrders, fireOrder, holdCourse, loadPickerItem, loadPosScreen, placeOrder, removeLine, requestHash, getOrder,
+  unsentNotOnSale, type OrderView, type Override,
 } from "./service";
 import type { NewLine, OrderHeader } from "./validation";
 import { OpenOrdersPage, PosPage } from "../../views/pos/page";
@@ -50,12 +51,32 @@ export function posRoutes(ctx: AppContext) {
   const screenFor = (p: Principal, orderId: string | null) => loadPosScreen(db, p.restaurant.id, p.restaurant.taxRateBps, orderId);
   const ticketProps = (p: Principal) => ({ currency: p.restaurant.currency, canVoid: allows(p.actor, "orders.void_fired"), canDiscount: allows(p.actor, "orders.discount") });
 
+  /** The ticket as this screen shows it, with every unsent line that was 86'd since it was taken marked. */
+  async function ticketHtml(p: Principal, order: OrderView, extra: { error?: string } = {}): Promise<string> {
+    const soldOut = await unsentNotOnSale(db, p.restaurant.id, p.restaurant.taxRateBps, order);
+    return Ticket({ order, ...ticketProps(p), soldOut, ...extra }) as string;
+  }
+
+  /**
+   * A manager's PIN typed at the till for something the kitchen has seen (a fired line's void, a sent
+   * order's cancel). A PIN is guessable: the guard rate-limits and audits wrong ones like PIN sign-on.
+   */
+  async function overrideFrom(p: Principal, body: Record<string, unknown>, ip: string | null, action: string): Promise<Override> {
+    const pin = body.managerPin ? String(body.managerPin) : "";
+    if (!pin) return null;
+    const approver = await checkManagerPin(db, ctx.config.pinPepper, p.restaurant.id, pin, {
+      ctx, deviceId: p.device?.id ?? null, ip, requestedBy: p.user?.id ?? null, action,
+    });
+    if (!approver) throw new HttpError(403, "manager_required", "That is not a manager's PIN", "managerPin");
+    return approver;
+  }
+
   /** Answers a ticket action: the ticket fragment for htmx (errors shown on it), a redirect for plain forms. */
   async function respond(p: Principal, request: Request, set: Context["set"], orderId: string, work: () => Promise<OrderView>, extra = "") {
     try {
       const order = await work();
       if (!isHx(request)) return redirectTo(set, `/pos?order=${order.id}`);
-      return (Ticket({ order, ...ticketProps(p) }) as string) + extra;
+      return (await ticketHtml(p, order)) + extra;
     } catch (error) {
       if (!(error instanceof HttpError) || error.status >= 500) throw error;
       const order = await getOrder(db, p.restaurant.id, orderId).catch(() => null);
@@ -66,7 +87,7 @@ export function posRoutes(ctx: AppContext) {
         const screen = await screenFor(p, orderId);
         return PosPage(pageProps(p, screen, { ticketError: error.message }));
       }
-      return Ticket({ order, ...ticketProps(p), error: error.message });
+      return ticketHtml(p, order, { error: error.message });
     }
   }
 
@@ -92,7 +113,10 @@ export function posRoutes(ctx: AppContext) {
     const parts: string[] = [];
     const menuChanged = events.some((e) => isEvent(e, "menu.changed"));
     const itemIds = events.flatMap((e) => (isEvent(e, "menu.availability") && e.data.kind === "item" ? [e.data.id] : []));
-    const orderTouched = orderId !== null && touchedOrders(events).includes(orderId);
+    // An 86 (or its undoing) may hit an item or option sitting unsent on this ticket: the ticket is
+    // re-rendered so the mark appears, or goes, at once.
+    const availability = events.some((e) => isEvent(e, "menu.availability"));
+    const orderTouched = orderId !== null && (touchedOrders(events).includes(orderId) || availability);
     if (!menuChanged && !itemIds.length && !orderTouched) return null;
     const screen = await loadPosScreen(db, restaurantId, p.restaurant.taxRateBps, orderTouched ? orderId : null);
     if (menuChanged) parts.push(MenuGrid({ menu: screen.menu, orderId, currency: p.restaurant.currency }) as string);
@@ -100,7 +124,7 @@ export function posRoutes(ctx: AppContext) {
       const items = screen.menu.categories.flatMap((c) => c.items).filter((i) => itemIds.includes(i.id));
       for (const item of items) parts.push(ItemButton({ item, orderId, currency: p.restaurant.currency }) as string);
     }
-    if (orderTouched && screen.order) parts.push(Ticket({ order: screen.order, ...ticketProps(p) }) as string);
+    if (orderTouched && screen.order) parts.push(await ticketHtml(p, screen.order));
     return parts.join("");
   };
 
@@ -123,7 +147,7 @@ export function posRoutes(ctx: AppContext) {
         render: posRender(principal, orderId), since: query.since,
         snapshot: async () => {
           const screen = await screenFor(principal, orderId);
-          const ticket = screen.order ? Ticket({ order: screen.order, ...rights }) as string : "";
+          const ticket = screen.order ? await ticketHtml(principal, screen.order) : "";
           return (MenuGrid({ menu: screen.menu, orderId, currency: principal.restaurant.currency }) as string) + ticket;
         },
       });
@@ -167,7 +191,7 @@ export function posRoutes(ctx: AppContext) {
         const order = await addItems(db, principal.restaurant.id, params.id, null, [line], who);
         if (!isHx(request)) return redirectTo(set, `/pos?order=${order.id}`);
         // Close the picker along with the swap.
-        return (Ticket({ order, ...ticketProps(principal) }) as string) + `<div id="picker" hx-swap-oob="true"></div>`;
+        return (await ticketHtml(principal, order)) + `<div id="picker" hx-swap-oob="true"></div>`;
       } catch (error) {
         // A refusal about the line's own choices (modifiers, quantity, note, seat, course) belongs in the
         // picker, with the guest's choices kept; anything else (the item is gone or 86'd) on the ticket.
@@ -193,20 +217,16 @@ export function posRoutes(ctx: AppContext) {
       respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? ""), principal.restaurant.currency), String(body.reason ?? ""), actorOf(principal, server?.requestIP(request)?.address))),
       { need: "orders.discount", params: idParams, body: form })
     .post("/pos/orders/:id/cancel", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => transitionOrder(db, principal.restaurant.id, params.id, "cancelled", versionOf(body), actorOf(principal, server?.requestIP(request)?.address))),
+      respond(principal, request, set, params.id, async () => {
+        const ip = server?.requestIP(request)?.address ?? null;
+        const overrideBy = await overrideFrom(principal, body, ip, "orders.cancel_sent");
+        return cancelOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, ip), { reason: body.reason ? String(body.reason) : null, overrideBy });
+      }),
       { need: "orders.transition", params: idParams, body: form })
     .post("/pos/orders/:id/lines/:lineId/remove", ({ principal, params, body, request, set, server }) =>
       respond(principal, request, set, params.id, async () => {
         const ip = server?.requestIP(request)?.address ?? null;
-        const pin = body.managerPin ? String(body.managerPin) : "";
-        let overrideBy = null;
-        if (pin) {
-          // A PIN typed at the till is guessable: the guard rate-limits and audits wrong ones like PIN sign-on.
-          overrideBy = await checkManagerPin(db, ctx.config.pinPepper, principal.restaurant.id, pin, {
-            ctx, deviceId: principal.device?.id ?? null, ip, requestedBy: principal.user?.id ?? null, action: "orders.void_fired",
-          });
-          if (!overrideBy) throw new HttpError(403, "manager_required", "That is not a manager's PIN", "managerPin");
-        }
+        const overrideBy = await overrideFrom(principal, body, ip, "orders.void_fired");
         return removeLine(db, principal.restaurant.id, params.id, params.lineId, versionOf(body), actorOf(principal, ip), { reason: body.reason ? String(body.reason) : null, overrideBy });
       }),
       { need: "orders.create", params: t.Object({ id: t.String({ format: "uuid" }), lineId: t.String({ format: "uuid" }) }), body: form });

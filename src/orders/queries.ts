@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { orderItems, orderItemStations, orders, restaurants } from "../db/schema";
 import type { Tx } from "../db/tenant";
 
@@ -86,11 +86,22 @@ export async function deleteUnfiredLine(tx: Tx, restaurantId: string, lineId: st
   return rows.length > 0;
 }
 
-export async function voidLine(tx: Tx, restaurantId: string, lineId: string, reason: string, voidedBy: string | null) {
+export async function voidLines(tx: Tx, restaurantId: string, lineIds: string[], reason: string, voidedBy: string | null) {
+  if (!lineIds.length) return [];
   const rows = await tx.update(orderItems).set({ voidedAt: sql`now()`, voidReason: reason, voidedBy })
-    .where(and(eq(orderItems.restaurantId, restaurantId), eq(orderItems.id, lineId), isNull(orderItems.voidedAt)))
+    .where(and(eq(orderItems.restaurantId, restaurantId), inArray(orderItems.id, lineIds), isNull(orderItems.voidedAt)))
     .returning({ id: orderItems.id });
-  return rows.length > 0;
+  return rows.map((r) => r.id);
+}
+
+/** A cook at this station has seen these lines' VOID. */
+export async function acknowledgeVoids(tx: Tx, restaurantId: string, stationId: string, lineIds: string[]) {
+  if (!lineIds.length) return;
+  await tx.update(orderItemStations).set({ voidAckedAt: sql`now()` })
+    .where(and(
+      eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId),
+      inArray(orderItemStations.orderItemId, lineIds), isNull(orderItemStations.voidAckedAt),
+    ));
 }
 
 export async function setLinesHeld(tx: Tx, restaurantId: string, orderId: string, course: number, held: boolean) {
@@ -111,14 +122,20 @@ export async function setStationLineStatus(tx: Tx, restaurantId: string, station
   return rows.map((r) => r.id);
 }
 
-/** The orders a station still has work on (some line there not ready), oldest first. */
+/**
+ * The orders a station still has something on: a live line there not ready, or a voided line whose VOID
+ * no cook there has acknowledged yet (they may be cooking it).
+ */
 export async function activeOrderIdsAtStation(tx: Tx, restaurantId: string, stationId: string | null) {
   const rows = await tx.selectDistinct({ orderId: orderItemStations.orderId }).from(orderItemStations)
     .innerJoin(orderItems, and(eq(orderItems.restaurantId, orderItemStations.restaurantId), eq(orderItems.id, orderItemStations.orderItemId)))
     .where(and(
       eq(orderItemStations.restaurantId, restaurantId),
       stationId ? eq(orderItemStations.stationId, stationId) : undefined,
-      sql`${orderItemStations.status} <> 'ready'`, isNull(orderItems.voidedAt),
+      or(
+        and(sql`${orderItemStations.status} <> 'ready'`, isNull(orderItems.voidedAt)),
+        and(isNotNull(orderItems.voidedAt), isNull(orderItemStations.voidAckedAt)),
+      ),
     ));
   return rows.map((r) => r.orderId);
 }

@@ -13,13 +13,14 @@ import { allows, type Actor } from "../auth/permissions";
 import { loadOrderableItems, loadPosMenu, type PosMenu } from "../menu/service";
 import { priceOrder, type Discount } from "./pricing";
 import { checkTransition, FINAL_STATUSES, orderStatusFromLines, type OrderStatus } from "./states";
-import { snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
+import { notOnSale, snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
 import * as q from "./queries";
 
 /** Who changes an order: for permission checks and the audit trail. */
 export type OrderActor = { actor: Actor; userId: string | null; deviceId: string | null; ip?: string | null };
 
-export type LineView = q.OrderItemRow & { stations: { stationId: string; status: "new" | "cooking" | "ready" }[] };
+/** voidAcked: a cook at that station has seen the line's VOID (meaningful only once the line is voided). */
+export type LineView = q.OrderItemRow & { stations: { stationId: string; status: "new" | "cooking" | "ready"; voidAcked: boolean }[] };
 export type OrderView = q.OrderRow & { lines: LineView[] };
 
 /** draft: a POS ticket opened before its first item (may start empty; never fired on creation). */
@@ -62,7 +63,7 @@ export async function loadViews(tx: Tx, restaurantId: string, orders: q.OrderRow
   const byLine = new Map<string, LineView["stations"]>();
   for (const s of stations) {
     const list = byLine.get(s.orderItemId) ?? [];
-    list.push({ stationId: s.stationId, status: s.status });
+    list.push({ stationId: s.stationId, status: s.status, voidAcked: !!s.voidAckedAt });
     byLine.set(s.orderItemId, list);
   }
   return orders.map((o) => ({
@@ -78,12 +79,12 @@ function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps
   })), { taxInclusive, discount });
 }
 
-function lineRows(restaurantId: string, orderId: string, lines: SnapshotLine[], startPosition: number) {
+function lineRows(restaurantId: string, orderId: string, lines: SnapshotLine[], startPosition: number, addedAfterSend = false) {
   return lines.map((l, i) => ({
     restaurantId, orderId, menuItemId: l.menuItemId, name: l.name, kitchenName: l.kitchenName, unitPriceCents: l.unitPriceCents,
     taxRateBps: l.taxRateBps, quantity: l.quantity, modifiers: l.modifiers, note: l.note, seat: l.seat, course: l.course,
     lineTotalCents: (l.unitPriceCents + l.modifiers.reduce((s, m) => s + m.priceDeltaCents, 0)) * l.quantity,
-    position: startPosition + i,
+    position: startPosition + i, addedAfterSend,
   }));
 }
 
@@ -97,10 +98,16 @@ async function fireLines(tx: Tx, restaurantId: string, order: q.OrderRow, lines:
   }))));
 }
 
-/** Routing for lines already stored (firing a held course or an earlier addition): re-read from the menu. */
+/**
+ * Routing for lines already stored (firing a held course or an earlier addition): re-read from the menu.
+ * A line whose item (or a chosen option) was 86'd or taken off the menu since it was taken is not sent:
+ * the whole fire is refused, naming every such line, and nothing changes.
+ */
 async function routingFor(tx: Tx, restaurantId: string, defaultTax: number, lines: q.OrderItemRow[]): Promise<Routing> {
   const ids = [...new Set(lines.map((l) => l.menuItemId).filter((id): id is string => !!id))];
   const menu = await loadOrderableItems(tx, restaurantId, defaultTax, ids);
+  const gone = notOnSale(lines, menu);
+  if (gone.length) throw conflict(`Nothing was sent: ${gone.map((g) => g.message).join("; ")}. Remove ${gone.length > 1 ? "them" : "it"} from the ticket first.`, "items");
   const routing: Routing = new Map();
   for (const l of lines) {
     const item = l.menuItemId ? menu.get(l.menuItemId) : undefined;
@@ -141,7 +148,10 @@ export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrder
       if (input.fire) {
         const routing: Routing = new Map(stored.map((row, i) => [row.id, lines[i]!.stationIds]));
         await fireLines(tx, restaurantId, order, stored.filter((l) => !l.held), routing, 1);
-        final = (await q.updateOrderVersioned(tx, restaurantId, order.id, order.version, { status: "sent" }))!;
+        // The same rule as every later change, from what was just written (no extra read): an order
+        // whose fired items go to no station has nothing to cook and is ready at once, not sent for ever.
+        const status = orderStatusFromLines("open", stored.map((l) => ({ fired: !l.held, stations: (routing.get(l.id) ?? []).map(() => "new" as const) })));
+        final = (await q.updateOrderVersioned(tx, restaurantId, order.id, order.version, { status }))!;
       }
       await appendEvent(tx, restaurantId, input.fire ? "order.fired" : "order.created", { orderId: order.id, number: order.number, round: input.fire ? 1 : 0 });
       return { order: await loadView(tx, restaurantId, final), replayed: false };
@@ -193,8 +203,10 @@ export async function applyOrderChange(
     if (version !== null && current.version !== version) throw conflictStale();
     const result = (await apply(tx, await loadView(tx, restaurantId, current), restaurant)) ?? {};
     const after = await loadView(tx, restaurantId, current);
-    // Kitchen moves let the lines decide the order's status, read from the view loaded here anyway.
-    const status = result.status === "from-lines" ? kitchenStatus(after) : result.status ?? current.status;
+    // Unless the change is an explicit status move (a transition, a cancel), the live lines decide the
+    // status after every change, read from the view loaded here anyway: a void, bump, recall, fire or
+    // addition can never leave the order in a status its lines contradict.
+    const status = result.status && result.status !== "from-lines" ? result.status : liveStatus(current.status, after);
     const discountCents = result.discount?.cents ?? current.discountCents;
     const totals = totalsFor(after.lines, restaurant.taxInclusive, discountCents ? { kind: "amount", cents: discountCents } : null);
     const updated = await q.updateOrderVersioned(tx, restaurantId, orderId, current.version, {
@@ -205,10 +217,15 @@ export async function applyOrderChange(
       closedAt: FINAL_STATUSES.includes(status) ? current.closedAt ?? new Date() : null,
     });
     if (!updated) throw conflictStale();
-    await appendEvent(tx, restaurantId, eventType, { orderId, number: current.number, version: updated.version, ...(result.event ?? {}) });
+    await appendEvent(tx, restaurantId, eventType, {
+      orderId, number: current.number, version: updated.version, ...(status !== current.status ? { from: current.status, status } : {}), ...(result.event ?? {}),
+    });
     return { ...after, ...updated };
   });
 }
+
+/** The kitchen has seen an order once any line of it was fired (voided ones included). */
+export const kitchenHasSeen = (order: OrderView) => order.lines.some((l) => l.firedAt);
 
 function assertEditable(order: q.OrderRow) {
   if (order.status === "completed" || order.status === "cancelled") throw conflict(`The order is ${order.status}; it cannot change any more`, "status");
@@ -221,7 +238,7 @@ export async function addItems(db: Db, restaurantId: string, orderId: string, ve
     assertEditable(order);
     const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
     const lines = snapshotLines(items, menu);
-    await q.insertOrderItems(tx, lineRows(restaurantId, orderId, lines, order.lines.length));
+    await q.insertOrderItems(tx, lineRows(restaurantId, orderId, lines, order.lines.length, kitchenHasSeen(order)));
     return { event: { added: lines.length } };
   });
 }
@@ -238,8 +255,7 @@ export async function fireOrder(db: Db, restaurantId: string, orderId: string, v
     if (!pending.length) throw conflict(opts.course ? `Nothing in course ${opts.course} is waiting to be sent` : "Nothing is waiting to be sent", "items");
     const round = Math.max(0, ...order.lines.map((l) => l.fireRound ?? 0)) + 1;
     await fireLines(tx, restaurantId, order, pending, await routingFor(tx, restaurantId, restaurant.taxRateBps, pending), round);
-    const stillNew = order.status === "open" ? "sent" : order.status === "ready" ? "preparing" : order.status;
-    return { status: stillNew, event: { round, lines: pending.length } };
+    return { event: { round, lines: pending.length, course: opts.course ?? null } };
   });
 }
 
@@ -252,12 +268,35 @@ export async function holdCourse(db: Db, restaurantId: string, orderId: string, 
   });
 }
 
+/** A manager approving at a station with their PIN (checked and rate-limited by the route). */
+export type Override = { userId: string; actor: Actor } | null;
+
+/**
+ * Who approves a change the kitchen has seen (a fired line's void, a sent order's cancel): the person
+ * themselves if they may (a manager), else the manager whose PIN was typed at the station. A reason is
+ * required. Refused with 403 naming the override, or 400 naming the reason; nothing changes either way.
+ */
+function approvalFor(who: OrderActor, overrideBy: Override | undefined, reasonText: string | null | undefined, say: { refusal: string; askReason: string }) {
+  const approver = allows(who.actor, "orders.void_fired") ? { userId: who.userId, actor: who.actor } : overrideBy ?? null;
+  if (!approver || !allows(approver.actor, "orders.void_fired")) throw new HttpError(403, "manager_required", say.refusal, "override");
+  const reason = reasonText?.trim();
+  if (!reason) throw badRequest(say.askReason, "reason");
+  return { approver, reason: checkedReason(reason)!, overridden: approver === overrideBy };
+}
+
+function checkedReason(reason: string | null | undefined): string | null {
+  const text = reason?.trim() || null;
+  if (text && text.length > 200) throw badRequest("The reason must be at most 200 characters", "reason");
+  return text;
+}
+
 /**
  * Removes a line. Before it is fired that is free; after, it is a void: it needs orders.void_fired (or a
- * manager's PIN override, passed as overrideBy) and a reason, stays on the ticket marked VOID, and is audited.
+ * manager's PIN override, passed as overrideBy) and a reason, stays on the ticket marked VOID (and on its
+ * stations until a cook acknowledges it), and is audited with who asked and who approved.
  */
 export async function removeLine(db: Db, restaurantId: string, orderId: string, lineId: string, version: number | null, who: OrderActor,
-  opts: { reason?: string | null; overrideBy?: { userId: string; actor: Actor } | null } = {}) {
+  opts: { reason?: string | null; overrideBy?: Override } = {}) {
   if (!allows(who.actor, "orders.create")) throw forbidden();
   return applyOrderChange(db, restaurantId, orderId, version, "order.line_removed", async (tx, order) => {
     assertEditable(order);
@@ -268,19 +307,46 @@ export async function removeLine(db: Db, restaurantId: string, orderId: string, 
       await q.deleteUnfiredLine(tx, restaurantId, lineId);
       return { event: { lineId, voided: false } };
     }
-    const approver = allows(who.actor, "orders.void_fired") ? { userId: who.userId, actor: who.actor } : opts.overrideBy ?? null;
-    if (!approver || !allows(approver.actor, "orders.void_fired")) {
-      throw new HttpError(403, "manager_required", "This item was already sent to the kitchen: a manager must approve the void", "override");
-    }
-    const reason = opts.reason?.trim();
-    if (!reason) throw badRequest("Say why the item is voided", "reason");
-    if (reason.length > 200) throw badRequest("The reason must be at most 200 characters", "reason");
-    await q.voidLine(tx, restaurantId, lineId, reason, approver.userId);
+    const { approver, reason, overridden } = approvalFor(who, opts.overrideBy, opts.reason, {
+      refusal: "This item was already sent to the kitchen: a manager must approve the void", askReason: "Say why the item is voided",
+    });
+    await q.voidLines(tx, restaurantId, [lineId], reason, approver.userId);
     await recordAudit(tx, {
-      restaurantId, action: approver === opts.overrideBy ? "order.void_override" : "order.void", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
-      data: { orderId, number: order.number, lineId, item: line.name, quantity: line.quantity, reason, approvedBy: approver.userId },
+      restaurantId, action: overridden ? "order.void_override" : "order.void", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
+      data: { orderId, number: order.number, lineId, item: line.name, quantity: line.quantity, reason, requestedBy: who.userId, approvedBy: approver.userId },
     });
     return { event: { lineId, voided: true, stationIds: line.stations.map((s) => s.stationId) } };
+  });
+}
+
+/**
+ * Cancels an order. One nobody has cooked from yet (nothing fired) is the till's own business. One the
+ * kitchen has seen needs the authority of a fired line's void (a manager, or a manager's PIN at the
+ * station) and a reason: every live line is voided, so each station shows the ticket as VOID until a
+ * cook acknowledges it, and the audit row names who asked and who approved.
+ */
+export async function cancelOrder(db: Db, restaurantId: string, orderId: string, version: number | null, who: OrderActor,
+  opts: { reason?: string | null; overrideBy?: Override } = {}) {
+  if (!allows(who.actor, "orders.transition")) throw forbidden();
+  return applyOrderChange(db, restaurantId, orderId, version, "order.status", async (tx, order) => {
+    const check = checkTransition(order.status, "cancelled");
+    if (!check.ok) throw conflict(check.message, "to");
+    const seen = kitchenHasSeen(order);
+    const approval = seen
+      ? approvalFor(who, opts.overrideBy, opts.reason, {
+        refusal: `Order #${order.number} was already sent to the kitchen: cancelling it needs a manager's approval and a reason`,
+        askReason: "Say why the order is cancelled",
+      })
+      : null;
+    const reason = approval?.reason ?? checkedReason(opts.reason);
+    const live = order.lines.filter((l) => !l.voidedAt);
+    if (seen) await q.voidLines(tx, restaurantId, live.map((l) => l.id), approval!.reason, approval!.approver.userId);
+    await recordAudit(tx, {
+      restaurantId, action: approval?.overridden ? "order.cancel_override" : "order.cancel", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
+      data: { orderId, number: order.number, from: order.status, to: "cancelled", reason, seenByKitchen: seen, requestedBy: who.userId, approvedBy: approval?.approver.userId ?? who.userId },
+    });
+    const stationIds = [...new Set(live.flatMap((l) => l.stations.map((s) => s.stationId)))];
+    return { status: "cancelled", event: { from: order.status, to: "cancelled", stationIds } };
   });
 }
 
@@ -297,16 +363,34 @@ export async function applyDiscount(db: Db, restaurantId: string, orderId: strin
   });
 }
 
-/** An explicit status change from the API or expo; recall is its own, audited, move. */
-export async function transitionOrder(db: Db, restaurantId: string, orderId: string, to: OrderStatus, version: number | null, who: OrderActor, opts: { recall?: boolean } = {}) {
+/**
+ * An explicit status change from the API; recall is its own, audited, move, and cancelling goes through
+ * cancelOrder's rules (a reason, and a manager once the kitchen has seen the order).
+ */
+export async function transitionOrder(db: Db, restaurantId: string, orderId: string, to: OrderStatus, version: number | null, who: OrderActor,
+  opts: { recall?: boolean; reason?: string | null; overrideBy?: Override } = {}) {
+  if (to === "cancelled" && !opts.recall) return cancelOrder(db, restaurantId, orderId, version, who, opts);
   if (!allows(who.actor, opts.recall ? "orders.recall" : "orders.transition")) throw forbidden();
-  return applyOrderChange(db, restaurantId, orderId, version, "order.status", async (tx, order) => {
+  return moveOrder(db, restaurantId, orderId, to, version, who, opts);
+}
+
+/**
+ * Expo's "Served" / "Picked up": a ready order is completed. Its own permission (expo.serve, which a
+ * pinless expo screen has), checked here exactly as the route states it.
+ */
+export async function serveOrder(db: Db, restaurantId: string, orderId: string, who: OrderActor) {
+  if (!allows(who.actor, "expo.serve")) throw forbidden();
+  return moveOrder(db, restaurantId, orderId, "completed", null, who, {});
+}
+
+async function moveOrder(db: Db, restaurantId: string, orderId: string, to: OrderStatus, version: number | null, who: OrderActor, opts: { recall?: boolean }) {
+  return applyOrderChange(db, restaurantId, orderId, version, "order.status", async (tx, order, restaurant) => {
     const check = checkTransition(order.status, to, opts);
     if (!check.ok) throw conflict(check.message, "to");
     if (to === "sent" && !order.lines.some((l) => !l.voidedAt)) throw conflict("An order with no items cannot be sent", "to");
     if (to === "sent") {
       const pending = order.lines.filter((l) => !l.firedAt && !l.voidedAt && !l.held);
-      await fireLines(tx, restaurantId, order, pending, await routingFor(tx, restaurantId, 0, pending), 1);
+      await fireLines(tx, restaurantId, order, pending, await routingFor(tx, restaurantId, restaurant.taxRateBps, pending), 1);
     }
     if (check.recall) {
       await recordAudit(tx, { restaurantId, action: "order.recall", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, number: order.number, from: order.status, to } });
@@ -315,10 +399,9 @@ export async function transitionOrder(db: Db, restaurantId: string, orderId: str
   });
 }
 
-/** Recomputes the order's kitchen status from its lines (used after bumps). */
-export function kitchenStatus(order: OrderView): OrderStatus {
-  const lines = order.lines.filter((l) => l.firedAt && !l.voidedAt).flatMap((l) => l.stations.map((s) => s.status));
-  return orderStatusFromLines(order.status, lines);
+/** The status the order's live (non-voided) lines call for, from the status it had. */
+export function liveStatus(current: OrderStatus, order: OrderView): OrderStatus {
+  return orderStatusFromLines(current, order.lines.filter((l) => !l.voidedAt).map((l) => ({ fired: !!l.firedAt, stations: l.stations.map((s) => s.status) })));
 }
 
 export type PosScreen = { menu: PosMenu; order: OrderView | null; open: q.OrderRow[] };
@@ -331,6 +414,18 @@ export async function loadPosScreen(db: Db, restaurantId: string, defaultTaxRate
     const open = await q.listOrders(tx, restaurantId, { statuses: ["open", "sent", "preparing", "ready"], limit: 100 });
     return { menu, order: row ? await loadView(tx, restaurantId, row) : null, open };
   });
+}
+
+/**
+ * Unsent lines of an order that could not be sent now (86'd, or off the menu since they were taken),
+ * line id -> message: the POS ticket marks them, and a send is refused while any is left.
+ */
+export async function unsentNotOnSale(db: Db, restaurantId: string, defaultTaxRateBps: number, order: OrderView): Promise<Record<string, string>> {
+  const unsent = order.lines.filter((l) => !l.firedAt && !l.voidedAt);
+  if (!unsent.length) return {};
+  const ids = [...new Set(unsent.map((l) => l.menuItemId).filter((id): id is string => !!id))];
+  const menu = await withTenant(db, restaurantId, (tx) => loadOrderableItems(tx, restaurantId, defaultTaxRateBps, ids));
+  return Object.fromEntries(notOnSale(unsent, menu).map((g) => [g.lineId, g.message]));
 }
 
 /** One menu item as the POS picker needs it (null when unknown to this restaurant). */
@@ -353,7 +448,7 @@ export async function bumpAtStation(db: Db, restaurantId: string, stationId: str
     const changed = await q.setStationLineStatus(tx, restaurantId, stationId, wanted.map((l) => l.id), "ready");
     if (!changed.length) throw conflict(lineIds === "all" ? "This ticket was already bumped" : "That item was already bumped", "lineId");
     await q.startRestAtStation(tx, restaurantId, stationId, order.id);
-    return { status: "from-lines", event: { stationId, lineIds: changed } };
+    return { event: { stationId, lineIds: changed } };
   });
 }
 
@@ -368,7 +463,25 @@ export async function recallAtStation(db: Db, restaurantId: string, stationId: s
     if (!lines.length) throw conflict("That ticket is not bumped at this station", "orderId");
     await q.setStationLineStatus(tx, restaurantId, stationId, lines.map((l) => l.id), "new");
     await recordAudit(tx, { restaurantId, action: "kitchen.recall", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId: order.id, number: order.number, stationId } });
-    return { status: "from-lines", event: { stationId, lineIds: lines.map((l) => l.id) } };
+    return { event: { stationId, lineIds: lines.map((l) => l.id) } };
+  });
+}
+
+/**
+ * A cook at a station has seen the VOID on a ticket: its voided lines there leave the screen (and the
+ * ticket with them, when nothing else is left to cook). Audited: who saw the void, and when.
+ */
+export async function acknowledgeVoids(db: Db, restaurantId: string, stationId: string, orderId: string, who: OrderActor) {
+  if (!allows(who.actor, "kitchen.bump")) throw forbidden();
+  return applyOrderChange(db, restaurantId, orderId, null, "kitchen.void_acknowledged", async (tx, order) => {
+    const voided = order.lines.filter((l) => l.voidedAt && l.stations.some((s) => s.stationId === stationId && !s.voidAcked));
+    if (!voided.length) throw conflict("There is no unacknowledged VOID on this ticket here", "orderId");
+    await q.acknowledgeVoids(tx, restaurantId, stationId, voided.map((l) => l.id));
+    await recordAudit(tx, {
+      restaurantId, action: "kitchen.void_acknowledged", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
+      data: { orderId: order.id, number: order.number, stationId, lineIds: voided.map((l) => l.id) },
+    });
+    return { event: { stationId, lineIds: voided.map((l) => l.id) } };
   });
 }
 

@@ -39,10 +39,24 @@ export function nextLineStatus(from: LineStatus): LineStatus | null {
   return from === "new" ? "ready" : from === "cooking" ? "ready" : null;
 }
 
-/** The order's kitchen status follows its lines: any started -> preparing, all ready -> ready. */
-export function orderStatusFromLines(current: OrderStatus, lines: LineStatus[]): OrderStatus {
-  if (FINAL_STATUSES.includes(current) || current === "open" || lines.length === 0) return current;
-  if (lines.every((l) => l === "ready")) return "ready";
-  if (lines.some((l) => l !== "new")) return "preparing";
-  return current === "ready" ? "preparing" : current;
+/** What the status rule sees of one live (non-voided) line: fired or not, and its progress at each station. */
+export type LiveLine = { fired: boolean; stations: LineStatus[] };
+
+/**
+ * The order's status follows from its live lines, after every change (void, bump, recall, fire, addition):
+ * - completed and cancelled stay (only an explicit, audited recall reopens an order);
+ * - nothing live left on an order the kitchen has seen (every line voided): cancelled;
+ * - nothing fired and live: an open order stays open, a sent one (only held courses left) waits as sent;
+ * - every fired line ready at every station: ready (a fired line routed to no station has nothing to cook);
+ * - anything started or done: preparing; otherwise the order is sent.
+ */
+export function orderStatusFromLines(current: OrderStatus, live: LiveLine[]): OrderStatus {
+  if (FINAL_STATUSES.includes(current)) return current;
+  if (live.length === 0) return current === "open" ? "open" : "cancelled";
+  const fired = live.filter((l) => l.fired);
+  if (fired.length === 0) return current === "open" ? "open" : "sent";
+  const statuses = fired.flatMap((l): LineStatus[] => (l.stations.length ? l.stations : ["ready"]));
+  if (statuses.every((s) => s === "ready")) return "ready";
+  if (statuses.some((s) => s !== "new")) return "preparing";
+  return current === "open" || current === "sent" ? "sent" : "preparing";
 }

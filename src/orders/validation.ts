@@ -80,3 +80,18 @@ function checkModifiers(item: OrderableItem, optionIds: string[], field: string)
   if (foreign) throw unprocessable(`An option chosen does not belong to ${item.name}`, field);
   return chosen;
 }
+
+/**
+ * Stored lines whose item, or a chosen option, is no longer on sale (86'd, or taken off the menu) since
+ * the line was taken: they must not reach the kitchen. One entry per such line, its message naming it.
+ */
+export function notOnSale(lines: { id: string; name: string; menuItemId: string | null; modifiers: ModifierSnapshot[] }[], menu: Map<string, OrderableItem>) {
+  return lines.flatMap((l) => {
+    const item = l.menuItemId ? menu.get(l.menuItemId) : undefined;
+    if (!item || !item.active) return [{ lineId: l.id, message: `${l.name} is no longer on the menu` }];
+    if (!item.available) return [{ lineId: l.id, message: `${l.name} is 86'd (sold out)` }];
+    const options = item.groups.flatMap((g) => g.options);
+    const gone = l.modifiers.filter((m) => options.find((o) => o.id === m.optionId)?.available === false).map((m) => m.name);
+    return gone.length ? [{ lineId: l.id, message: `${l.name}: ${gone.join(", ")} ${gone.length > 1 ? "are" : "is"} 86'd (sold out)` }] : [];
+  });
+}

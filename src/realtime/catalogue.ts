@@ -18,6 +18,8 @@ export type EventCatalogue = {
   "order.status": OrderChange & { from?: string; to?: string };
   "kitchen.bumped": OrderChange & { stationId: string; lineIds: string[] };
   "kitchen.recalled": OrderChange & { stationId: string; lineIds: string[] };
+  /** A cook at the station has seen the VOID on these lines: they leave that station's screen. */
+  "kitchen.void_acknowledged": OrderChange & { stationId: string; lineIds: string[] };
   /** An item or option was 86'd or brought back. */
   "menu.availability": { kind: "item" | "option"; id: string; available: boolean };
   "menu.changed": {
@@ -38,7 +40,7 @@ export type EventData<K extends EventType> = EventCatalogue[K];
 
 /** The names at run time, for the test that each is emitted and for checking a name from outside. */
 export const EVENT_TYPES = [
-  "order.created", "order.fired", "order.updated", "order.line_removed", "order.status", "kitchen.bumped", "kitchen.recalled",
+  "order.created", "order.fired", "order.updated", "order.line_removed", "order.status", "kitchen.bumped", "kitchen.recalled", "kitchen.void_acknowledged",
   "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated",
 ] as const satisfies readonly EventType[];
 

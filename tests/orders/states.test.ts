@@ -33,12 +33,35 @@ describe("order state machine", () => {
   });
 
   it("derives the kitchen status from the lines", () => {
-    expect(orderStatusFromLines("sent", ["new", "new"])).toBe("sent");
-    expect(orderStatusFromLines("sent", ["ready", "new"])).toBe("preparing");
-    expect(orderStatusFromLines("preparing", ["ready", "ready"])).toBe("ready");
-    expect(orderStatusFromLines("ready", ["ready", "new"])).toBe("preparing"); // an addition was fired
-    expect(orderStatusFromLines("completed", ["new"])).toBe("completed");
-    expect(orderStatusFromLines("open", ["new"])).toBe("open");
+    const fired = (...stations: ("new" | "cooking" | "ready")[]) => ({ fired: true, stations });
+    expect(orderStatusFromLines("sent", [fired("new"), fired("new")])).toBe("sent");
+    expect(orderStatusFromLines("sent", [fired("ready"), fired("new")])).toBe("preparing");
+    expect(orderStatusFromLines("preparing", [fired("ready"), fired("ready")])).toBe("ready");
+    expect(orderStatusFromLines("ready", [fired("ready"), fired("new")])).toBe("preparing"); // an addition was fired
+    expect(orderStatusFromLines("completed", [fired("new")])).toBe("completed");
+    expect(orderStatusFromLines("open", [{ fired: false, stations: [] }])).toBe("open");
+    expect(orderStatusFromLines("open", [fired("new")])).toBe("sent"); // the first fire sends it
+  });
+
+  const fired = (...stations: ("new" | "cooking" | "ready")[]) => ({ fired: true, stations });
+
+  it("regression: voiding the last unfinished line leaves the order ready, not preparing for ever", () => {
+    // The voided line is not live: what is left is all ready.
+    expect(orderStatusFromLines("preparing", [fired("ready")])).toBe("ready");
+  });
+
+  it("cancels an order the kitchen has seen once every line is voided, and leaves an open one open", () => {
+    expect(orderStatusFromLines("preparing", [])).toBe("cancelled");
+    expect(orderStatusFromLines("ready", [])).toBe("cancelled");
+    expect(orderStatusFromLines("open", [])).toBe("open");
+  });
+
+  it("waits as sent when only a held course is left live, and counts a line routed nowhere as ready", () => {
+    expect(orderStatusFromLines("preparing", [{ fired: false, stations: [] }])).toBe("sent");
+    expect(orderStatusFromLines("sent", [fired()])).toBe("ready");
+  });
+
+  it("moves a line forward one step", () => {
     expect(nextLineStatus("new")).toBe("ready");
     expect(nextLineStatus("ready")).toBeNull();
   });

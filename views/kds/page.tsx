@@ -5,6 +5,7 @@ import { AllDayPanel, KdsTicket, type Thresholds } from "./ticket";
 export type KdsPageProps = {
   nonce: string; restaurantName: string; station: { id: string; name: string }; stations: { id: string; name: string }[];
   orders: OrderView[]; allDay: AllDay; thresholds: Thresholds; lastSeq: number; flash?: string;
+  /** Stations this screen may switch to (none for a pinless display, which shows its own only). */
 };
 
 /** The kitchen screen: a rail of tickets, read at arm's length, bumped by touch or bump bar. */
@@ -17,10 +18,12 @@ export function KdsPage(p: KdsPageProps) {
         <AllDayPanel counts={p.allDay} />
         <span class="spacer"></span>
         <form method="post" action={recall} hx-post={recall} hx-swap="none"><button class="btn" type="submit" data-recall>Recall</button></form>
-        <details class="kds-switch">
-          <summary class="btn">Stations</summary>
-          <nav>{p.stations.map((s) => <a class="btn" href={`/kds/${s.id}`} safe>{s.name}</a>)}</nav>
-        </details>
+        {p.stations.length ? (
+          <details class="kds-switch">
+            <summary class="btn">Stations</summary>
+            <nav>{p.stations.map((s) => <a class="btn" href={`/kds/${s.id}`} safe>{s.name}</a>)}</nav>
+          </details>
+        ) : ""}
       </header>
       {p.flash ? <p class="flash error" role="alert" safe>{p.flash}</p> : ""}
       <main class="kds-main" data-live={`/kds/${p.station.id}/stream`} data-seq={String(p.lastSeq)} data-thresholds={p.thresholds.join(",")}>

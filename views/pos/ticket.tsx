@@ -1,7 +1,8 @@
 import type { OrderView, LineView } from "../../src/orders/service";
 import { money, ORDER_TYPE_LABELS, signedMoney } from "./format";
 
-type TicketProps = { order: OrderView; currency: string; canVoid: boolean; canDiscount: boolean; error?: string; notice?: string };
+/** soldOut: unsent line id -> why it cannot be sent now (86'd or off the menu since it was taken). */
+type TicketProps = { order: OrderView; currency: string; canVoid: boolean; canDiscount: boolean; error?: string; notice?: string; soldOut?: Record<string, string> };
 
 function VersionField({ order }: { order: OrderView }) {
   return <input type="hidden" name="version" value={String(order.version)} />;
@@ -19,19 +20,20 @@ function Action(props: { order: OrderView; path: string; label: string; kind?: s
   );
 }
 
-function lineState(line: LineView): { label: string; cls: string } {
+function lineState(line: LineView, soldOut: string | undefined): { label: string; cls: string } {
   if (line.voidedAt) return { label: "VOID", cls: "crit" };
+  if (soldOut) return { label: "86'd", cls: "crit" };
   if (!line.firedAt) return { label: line.held ? "HOLD" : "NEW", cls: line.held ? "warn" : "" };
   if (line.stations.length && line.stations.every((s) => s.status === "ready")) return { label: "READY", cls: "ok" };
   return { label: "SENT", cls: "ok" };
 }
 
-function Line({ line, order, currency, canVoid }: { line: LineView; order: OrderView; currency: string; canVoid: boolean }) {
-  const state = lineState(line);
+function Line({ line, order, currency, canVoid, soldOut }: { line: LineView; order: OrderView; currency: string; canVoid: boolean; soldOut?: string }) {
+  const state = lineState(line, soldOut);
   const unit = line.unitPriceCents + line.modifiers.reduce((s, m) => s + m.priceDeltaCents, 0);
   const editable = order.status !== "completed" && order.status !== "cancelled";
   return (
-    <li class={`line${line.voidedAt ? " voided" : ""}`} id={`line-${line.id}`}>
+    <li class={`line${line.voidedAt ? " voided" : ""}${soldOut ? " sold-out" : ""}`} id={`line-${line.id}`}>
       <div class="row">
         <strong class="qty" safe>{`${line.quantity}×`}</strong>
         <span class="grow line-name" safe>{line.name}</span>
@@ -42,6 +44,7 @@ function Line({ line, order, currency, canVoid }: { line: LineView; order: Order
         <ul class="mods">{line.modifiers.map((m) => <li><span safe>{m.name}</span> <span class="muted" safe>{signedMoney(m.priceDeltaCents, currency)}</span></li>)}</ul>
       ) : ""}
       {line.note ? <p class="note" safe>{`Note: ${line.note}`}</p> : ""}
+      {soldOut ? <p class="flash error" role="alert" safe>{`${soldOut}: remove it before sending`}</p> : ""}
       <p class="muted tags" safe>{[line.seat ? `Seat ${line.seat}` : "", `Course ${line.course}`, line.voidReason ? `Void: ${line.voidReason}` : ""].filter(Boolean).join(" · ")}</p>
       {editable && !line.voidedAt && !line.firedAt ? <Action order={order} path={`lines/${line.id}/remove`} label="Remove" kind="small" /> : ""}
       {editable && !line.voidedAt && line.firedAt ? (
@@ -60,7 +63,7 @@ function Line({ line, order, currency, canVoid }: { line: LineView; order: Order
 }
 
 /** The running ticket: the same component for the full page and every htmx swap (id="ticket"). */
-export function Ticket({ order, currency, canVoid, canDiscount, error, notice }: TicketProps) {
+export function Ticket({ order, currency, canVoid, canDiscount, error, notice, soldOut = {} }: TicketProps) {
   const pending = order.lines.filter((l) => !l.firedAt && !l.voidedAt);
   const unheld = pending.filter((l) => !l.held);
   const courses = [...new Set(pending.map((l) => l.course))].sort();
@@ -76,7 +79,7 @@ export function Ticket({ order, currency, canVoid, canDiscount, error, notice }:
       {error ? <p class="flash error" role="alert" safe>{error}</p> : ""}
       {notice ? <p class="flash" role="status" safe>{notice}</p> : ""}
       {order.lines.length ? (
-        <ol class="lines">{order.lines.map((line) => <Line line={line} order={order} currency={currency} canVoid={canVoid} />)}</ol>
+        <ol class="lines">{order.lines.map((line) => <Line line={line} order={order} currency={currency} canVoid={canVoid} soldOut={soldOut[line.id]} />)}</ol>
       ) : <p class="muted empty">Tap an item to add it.</p>}
       <dl class="totals">
         <dt>Subtotal</dt><dd safe>{money(order.subtotalCents, currency)}</dd>
@@ -113,14 +116,37 @@ export function Ticket({ order, currency, canVoid, canDiscount, error, notice }:
               </form>
             </details>
           ) : ""}
-          {order.status === "open" || order.status === "sent" ? (
-            <details>
-              <summary class="btn small danger">Cancel order…</summary>
-              <Action order={order} path="cancel" label="Yes, cancel this order" kind="danger" />
-            </details>
-          ) : ""}
+          <CancelOrder order={order} canVoid={canVoid} />
         </div>
       ) : ""}
     </section>
+  );
+}
+
+/**
+ * Cancelling: free while nothing was fired; once the kitchen has seen the order it is a manager's call
+ * with a reason, like a fired line's void (a manager's PIN when the person at the till is not one).
+ */
+function CancelOrder({ order, canVoid }: { order: OrderView; canVoid: boolean }) {
+  const action = `/pos/orders/${order.id}/cancel`;
+  if (!order.lines.some((l) => l.firedAt)) {
+    return (
+      <details>
+        <summary class="btn small danger">Cancel order…</summary>
+        <Action order={order} path="cancel" label="Yes, cancel this order" kind="danger" />
+      </details>
+    );
+  }
+  return (
+    <details>
+      <summary class="btn small danger">Cancel order…</summary>
+      <form method="post" action={action} hx-post={action} hx-target="#ticket" hx-swap="outerHTML" class="stack">
+        <VersionField order={order} />
+        <p class="muted">The kitchen has this order: every station will show it as VOID.</p>
+        <label>Reason<input type="text" name="reason" required maxlength="200" autocomplete="off" /></label>
+        {canVoid ? "" : <label>Manager PIN<input type="password" name="managerPin" required inputmode="numeric" pattern="[0-9]{4,6}" autocomplete="off" /></label>}
+        <button class="btn danger" type="submit">Cancel the order</button>
+      </form>
+    </details>
   );
 }

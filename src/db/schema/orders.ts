@@ -61,6 +61,8 @@ export const orderItems = pgTable("order_items", {
   held: boolean("held").notNull().default(false),
   /** Which firing of the order this line belongs to: 1 for the first send, 2+ for additions. */
   fireRound: integer("fire_round"),
+  /** Added to an order the kitchen had already been sent: the station flags it ADD (a held course is not one). */
+  addedAfterSend: boolean("added_after_send").notNull().default(false),
   firedAt: timestamp("fired_at", { withTimezone: true }),
   voidedAt: timestamp("voided_at", { withTimezone: true }),
   voidReason: text("void_reason"),
@@ -82,6 +84,8 @@ export const orderItemStations = pgTable("order_item_stations", {
   orderId: uuid("order_id").notNull(),
   status: lineStatusEnum("status").notNull().default("new"),
   bumpedAt: timestamp("bumped_at", { withTimezone: true }),
+  /** A voided line stays on this station as VOID until a cook here acknowledges it (they may be cooking it). */
+  voidAckedAt: timestamp("void_acked_at", { withTimezone: true }),
 }, (t) => [
   primaryKey({ columns: [t.restaurantId, t.orderItemId, t.stationId] }),
   foreignKey({ columns: [t.restaurantId, t.orderItemId], foreignColumns: [orderItems.restaurantId, orderItems.id] }),
