@@ -9,8 +9,9 @@ import { allows, type Actor } from "../auth/permissions";
 import { loadOrderableItems, loadPosMenu, type PosMenu } from "../menu/service";
 import { priceOrder, type Discount } from "./pricing";
 import { checkTransition, FINAL_STATUSES, orderStatusFromLines, type OrderStatus } from "./states";
-import { snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
+import { LIMITS, snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
 import * as q from "./queries";
+import { optionalText, requiredText } from "../text";
 
 /** Who changes an order: for permission checks and the audit trail. */
 export type OrderActor = { actor: Actor; userId: string | null; deviceId: string | null; ip?: string | null };
@@ -268,9 +269,7 @@ export async function removeLine(db: Db, restaurantId: string, orderId: string, 
     if (!approver || !allows(approver.actor, "orders.void_fired")) {
       throw new HttpError(403, "manager_required", "This item was already sent to the kitchen: a manager must approve the void", "override");
     }
-    const reason = opts.reason?.trim();
-    if (!reason) throw badRequest("Say why the item is voided", "reason");
-    if (reason.length > 200) throw badRequest("The reason must be at most 200 characters", "reason");
+    const reason = requiredText(opts.reason, "reason", { label: "The reason", max: LIMITS.reason, empty: "Say why the item is voided" });
     await q.voidLine(tx, restaurantId, lineId, reason, approver.userId);
     await recordAudit(tx, {
       restaurantId, action: approver === opts.overrideBy ? "order.void_override" : "order.void", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
@@ -280,16 +279,17 @@ export async function removeLine(db: Db, restaurantId: string, orderId: string, 
   });
 }
 
-export async function applyDiscount(db: Db, restaurantId: string, orderId: string, version: number | null, discount: Discount | null, reason: string | null, who: OrderActor) {
+export async function applyDiscount(db: Db, restaurantId: string, orderId: string, version: number | null, discount: Discount | null, rawReason: string | null, who: OrderActor) {
   if (!allows(who.actor, "orders.discount")) throw forbidden("Discounts need a manager");
-  if (discount && !reason?.trim()) throw badRequest("Say why the discount is given", "reason");
+  const reason = optionalText(rawReason, "reason", { label: "The reason", max: LIMITS.reason });
+  if (discount && !reason) throw badRequest("Say why the discount is given", "reason");
   if (discount?.kind === "percent" && (!Number.isInteger(discount.bps) || discount.bps < 1 || discount.bps > 10_000)) throw badRequest("A percent discount must be between 0.01% and 100%", "percent");
   if (discount?.kind === "amount" && (!Number.isInteger(discount.cents) || discount.cents < 1)) throw badRequest("A discount amount must be positive", "amount");
   return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
     assertEditable(order);
     const cents = discount ? totalsFor(order.lines, false, discount).discountCents : 0;
     await recordAudit(tx, { restaurantId, action: "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, discount, reason, cents } });
-    return { discount: { cents, reason: reason?.trim() || null } };
+    return { discount: { cents, reason } };
   });
 }
 
