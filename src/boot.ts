@@ -1,5 +1,5 @@
 import type { Config } from "./config";
-import { openPglite, openPostgres, type Database } from "./db/client";
+import { openPglite, openPostgres, openTenantPool, TENANT_ROLE, tenantRolePassword, type Database } from "./db/client";
 import { DataDirBusy, lockDataDir, type LockHolder } from "./db/data-dir-lock";
 import { migrate } from "./db/migrate";
 import type { Logger } from "./ops/logger";
@@ -44,11 +44,20 @@ async function openEmbedded(dataDir: string, opener: Opener): Promise<Database> 
 /** Opens the database and brings its schema up to date; `applied` names the migrations this call ran. */
 export async function openAndMigrate(config: Config, log: Logger, opener: Opener): Promise<{ database: Database; applied: string[] }> {
   const database = await openDatabase(config, log, opener);
+  let applied: string[];
   try {
-    return { database, applied: await migrate(database) };
+    applied = await migrate(database);
   } catch (error) {
     await database.close();
     throw error;
+  }
+  if (!config.databaseUrl) return { database, applied };
+  try {
+    return { database: await openTenantPool(database, config.databaseUrl, tenantRolePassword(config.sessionSecret), config.dbPoolSize), applied };
+  } catch (error) {
+    await database.close();
+    throw new StartupError(`Cannot log in to DATABASE_URL as the tenant role ${TENANT_ROLE} (the DATABASE_URL user gives it a login on start, `
+      + `so it needs CREATEROLE or to have created the role): ${(error as Error).message}`);
   }
 }
 

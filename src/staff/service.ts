@@ -79,10 +79,12 @@ export async function createStaff(ctx: AppContext, a: Actor, input: NewStaff): P
     passwordHash = await hashPassword(v.password);
   }
   if (!existing && MANAGERS.includes(v.role) && !passwordHash) throw badRequest("Set a temporary password; they choose their own at first sign-in.", "password");
+  // Asked as the tenant: only the database compares PIN digests for it (drizzle/0006). A race past this
+  // check meets the unique index below.
+  if (digest && (await withTenant(ctx.database.db, rid, (tx) => q.pinTaken(tx, rid, digest)))) throw conflict(PIN_TAKEN, "pin");
   try {
     const membershipId = await withSystem(ctx.database.db, async (tx) => {
       if (existing && (await q.isMember(tx, rid, existing.id))) throw conflict(`${v.email} is already on the staff here.`, "email");
-      if (digest && (await q.pinTaken(tx, rid, digest))) throw conflict(PIN_TAKEN, "pin");
       const user = existing ?? await people.insertUser(tx, { name: v.name, email: v.email, passwordHash, mustChangePassword: !!passwordHash });
       const m = await people.insertMembership(tx, { restaurantId: rid, userId: user.id, role: v.role, pinDigest: digest });
       await recordAudit(tx, { ...auditBase(a), action: "staff.created", data: { membershipId: m.id, userId: user.id, name: user.name, role: v.role, pin: !!digest, existingAccount: !!existing } });
