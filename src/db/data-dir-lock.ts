@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -10,7 +10,15 @@ import { join, resolve } from "node:path";
  */
 export const LOCK_FILE = "restaurant-os.lock";
 
-export type LockHolder = { pid: number; host: string; role: "server" | "cli"; port?: number; startedAt: string };
+export type LockHolder = { pid: number; host: string; role: "server" | "cli"; port?: number; startedAt: string; heartbeatAt?: string };
+
+/**
+ * A holder rewrites its heartbeat this often. Pids cannot be checked across hosts (a container sharing
+ * the volume), so a lock from another host is stale once its heartbeat is STALE_AFTER_MS old: a crashed
+ * container's replacement starts on its own instead of waiting for someone to delete the file.
+ */
+export const HEARTBEAT_MS = 10_000;
+export const STALE_AFTER_MS = 30_000;
 
 export class DataDirBusy extends Error {
   constructor(readonly dataDir: string, readonly holder: LockHolder) {
@@ -20,7 +28,7 @@ export class DataDirBusy extends Error {
       : `another CLI command (pid ${holder.pid}${where})`;
     super(`The embedded database in DATA_DIR (${dataDir}) is in use by ${who}. It serves one process at a time, `
       + "so nothing was written. Stop the server and run the command again, or set DATABASE_URL to a Postgres "
-      + `database that the server and the CLI can share.${where ? ` If no process uses it any more, delete ${join(dataDir, LOCK_FILE)}.` : ""}`);
+      + `database that the server and the CLI can share.${where ? ` If that process is gone, the lock is taken over ${STALE_AFTER_MS / 1000} s after its last heartbeat (or delete ${join(dataDir, LOCK_FILE)}).` : ""}`);
   }
 }
 
@@ -28,8 +36,8 @@ export class DataDirBusy extends Error {
 const held = new Set<string>();
 
 function isAlive(holder: LockHolder): boolean {
-  // Another host (another container on a shared volume): its processes cannot be seen, so assume alive.
-  if (holder.host !== hostname()) return true;
+  // Another host (another container on a shared volume): its processes cannot be seen; its heartbeat can.
+  if (holder.host !== hostname()) return Date.now() - Date.parse(holder.heartbeatAt ?? holder.startedAt) < STALE_AFTER_MS;
   // Our own pid from a previous run (pid 1 again after a container restart) is stale.
   if (holder.pid === process.pid) return false;
   try {
@@ -63,7 +71,12 @@ export function lockDataDir(dataDir: string, me: Pick<LockHolder, "role" | "port
       writeSync(fd, JSON.stringify(mine));
       closeSync(fd);
       held.add(path);
+      const heartbeat = setInterval(() => {
+        if (readHolder(path)?.pid === process.pid) writeFileSync(path, JSON.stringify({ ...mine, heartbeatAt: new Date().toISOString() }));
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
       const release = () => {
+        clearInterval(heartbeat);
         if (!held.delete(path)) return;
         if (readHolder(path)?.pid === process.pid) rmSync(path, { force: true });
         process.off("exit", release);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { freePort, ROOT, run, waitFor } from "../helpers/proc";
 import { openPglite, rowsOf } from "../../src/db/client";
-import { LOCK_FILE } from "../../src/db/data-dir-lock";
+import { HEARTBEAT_MS, LOCK_FILE, lockDataDir, STALE_AFTER_MS } from "../../src/db/data-dir-lock";
 
 const PRODUCTION = { NODE_ENV: "production", SESSION_SECRET: "s".repeat(40), PIN_PEPPER: "p".repeat(40), LOG_LEVEL: "warn" };
 
@@ -87,12 +87,30 @@ describe("the embedded database has one process at a time", () => {
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
   }, 60_000);
 
-  it("refuses a lock held on another host (a container sharing the volume), naming the file to delete if it is stale", async () => {
-    writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid: 1, host: "some-other-container", role: "server", startedAt: new Date().toISOString() }));
+  it("refuses a lock held on another host (a container sharing the volume) while its heartbeat is fresh, and takes it over once it stops", async () => {
+    const lock = (beat: number) => writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({
+      pid: 1, host: "some-other-container", role: "server", startedAt: new Date(0).toISOString(), heartbeatAt: new Date(beat).toISOString(),
+    }));
+    lock(Date.now());
     const r = await cli("migrate");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("on host some-other-container");
     expect(r.stderr).toContain(`delete ${join(dataDir, LOCK_FILE)}`);
-    rmSync(join(dataDir, LOCK_FILE));
+    lock(Date.now() - STALE_AFTER_MS - 1000);
+    expect((await cli("migrate")).code).toBe(0);
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
   }, 60_000);
+
+  it("keeps a held lock's heartbeat fresh", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ros-beat-"));
+    const release = lockDataDir(dir, { role: "cli" });
+    try {
+      await Bun.sleep(HEARTBEAT_MS + 500);
+      const holder = JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8"));
+      expect(Date.now() - Date.parse(holder.heartbeatAt)).toBeLessThan(HEARTBEAT_MS);
+    } finally {
+      release();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
