@@ -51,7 +51,10 @@ function buildApp(ctx: AppContext) {
       const url = new URL(request.url);
       meta.log.info({ method: request.method, path: url.pathname, status: set.status, ms: Math.round(performance.now() - meta.startedAt) }, "request");
     })
-    .onError({ as: "global" }, ({ code, error, request, set }) => {
+    .onError({ as: "global" }, ({ code, error: thrown, request, set }) => {
+      // Elysia wraps whatever a parse hook throws; the JSON body limits' refusal is inside (src/http/json-body.ts).
+      const cause = code === "PARSE" ? (thrown as { cause?: unknown }).cause : undefined;
+      const error = cause instanceof HttpError ? cause : thrown;
       const meta = getMeta(request);
       const requestId = meta?.requestId;
       const headers = { ...(set.headers as Record<string, string>) };

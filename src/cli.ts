@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, type Config } from "./config";
 import { createLogger } from "./ops/logger";
 import { openAndMigrate, StartupError } from "./boot";
 import { createRestaurant } from "./restaurants/service";
 import { seedDemo } from "./restaurants/demo";
-import { printDemo } from "./cli/print";
+import { demoLines, signInUrl } from "./cli/print";
+import { expectedMigrationCount } from "./db/migrate";
+import type { Db } from "./db/client";
 import { HttpError } from "./http/errors";
 
 const USAGE = `Usage: bun run cli <command> [options]
@@ -45,26 +47,38 @@ async function main(argv: string[]) {
 
   const config = loadConfig();
   const log = createLogger({ ...config, logLevel: config.logLevel === "info" ? "warn" : config.logLevel });
-  const database = await openAndMigrate(config, log);
+  const { database, applied } = await openAndMigrate(config, log, { role: "cli" });
+  let output: string[];
   try {
-    if (command === "migrate") {
-      console.log("Migrations are up to date.");
-    } else if (command === "create-restaurant") {
-      const created = await createRestaurant(database.db, {
-        name: values.name!, slug: values.slug!, ownerEmail: values["owner-email"]!, timeZone: values["time-zone"],
-        currency: values.currency, taxRateBps: values["tax-bps"] === undefined ? undefined : Number(values["tax-bps"]),
-      });
-      console.log(`Created restaurant "${created.restaurant.name}" (slug ${created.restaurant.slug}, id ${created.restaurant.id}).`);
-      console.log(created.ownerPassword
-        ? `Owner ${values["owner-email"]} one-time password (shown once): ${created.ownerPassword}`
-        : `Owner ${values["owner-email"]} already had an account; they keep their password.`);
-      console.log(`API key (shown once): ${created.apiKey}`);
-    } else if (command === "seed-demo") {
-      printDemo(await seedDemo(database.db, config.pinPepper, values.slug ?? "demo"), `http://localhost:${config.port}`);
-    }
+    output = [...appliedLines(command, applied), ...await runCommand(command, values, database.db, config)];
   } finally {
     await database.close();
   }
+  // Printed only once the database is closed, its writes flushed: success is never claimed for a write that was lost.
+  console.log(output.join("\n"));
+}
+
+function appliedLines(command: string, applied: string[]): string[] {
+  if (applied.length) return [`Applied ${applied.length} migration${applied.length === 1 ? "" : "s"}: ${applied.join(", ")}.`];
+  return command === "migrate" ? [`Migrations are up to date (${expectedMigrationCount()} applied, nothing new).`] : [];
+}
+
+async function runCommand(command: string, values: Record<string, string | undefined>, db: Db, config: Config): Promise<string[]> {
+  if (command === "create-restaurant") {
+    const created = await createRestaurant(db, {
+      name: values.name!, slug: values.slug!, ownerEmail: values["owner-email"]!, timeZone: values["time-zone"],
+      currency: values.currency, taxRateBps: values["tax-bps"] === undefined ? undefined : Number(values["tax-bps"]),
+    });
+    return [
+      `Created restaurant "${created.restaurant.name}" (slug ${created.restaurant.slug}, id ${created.restaurant.id}).`,
+      created.ownerPassword
+        ? `Owner ${values["owner-email"]} one-time password (shown once): ${created.ownerPassword}`
+        : `Owner ${values["owner-email"]} already had an account; they keep their password.`,
+      `API key (shown once): ${created.apiKey}`,
+    ];
+  }
+  if (command === "seed-demo") return demoLines(await seedDemo(db, config.pinPepper, values.slug ?? "demo"), signInUrl(config));
+  return [];
 }
 
 main(process.argv.slice(2)).then(() => process.exit(0)).catch((error) => {

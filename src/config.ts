@@ -84,7 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 8, 1, 24 * 30),
     logLevel,
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
-    seedDemo: seed === "auto" || seed === "1" || seed === "true",
+    // A production image started without a volume must not go live with a demo anyone can sign in to.
+    seedDemo: seed === "1" || seed === "true" || (seed === "auto" && nodeEnv !== "production"),
     squareAccessToken: env.SQUARE_ACCESS_TOKEN || null,
     squareBaseUrl: url(env, "SQUARE_BASE_URL", ["http:", "https:"]),
     openaiApiKey: env.OPENAI_API_KEY || null,

@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, type Config } from "./config";
 import { createLogger } from "./ops/logger";
 import { openAndMigrate, StartupError } from "./boot";
 import { createApp } from "./app";
 import { withSystem } from "./db/tenant";
 import { countRestaurants } from "./restaurants/queries";
 import { seedDemo } from "./restaurants/demo";
-import { printDemo } from "./cli/print";
+import { demoLines, signInUrl } from "./cli/print";
 import { createRateLimiter } from "./ops/rate-limit";
 import { createBus } from "./realtime/bus";
 import { createHub } from "./realtime/hub";
@@ -14,12 +14,8 @@ import { SSE_SERVER_IDLE_TIMEOUT_SECONDS } from "./realtime/sse";
 async function main() {
   const config = loadConfig();
   const log = createLogger(config);
-  const database = await openAndMigrate(config, log);
-
-  // First embedded start on an empty database: seed a demo so there is something to sign in to.
-  if (database.kind === "pglite" && config.seedDemo && (await withSystem(database.db, countRestaurants)) === 0) {
-    printDemo(await seedDemo(database.db, config.pinPepper), `http://localhost:${config.port}`);
-  }
+  const { database, applied } = await openAndMigrate(config, log, { role: "server", port: config.port });
+  if (applied.length) log.info({ applied }, "applied migrations");
 
   let shuttingDown = false;
   const rateLimiter = createRateLimiter(config.redisUrl, log);
@@ -28,9 +24,23 @@ async function main() {
   const app = createApp({
     config, database, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,
   });
-  // Live streams send a heartbeat every 15 s; Bun's default 10 s idle timeout would cut them first.
-  app.listen({ port: config.port, hostname: config.host, idleTimeout: SSE_SERVER_IDLE_TIMEOUT_SECONDS });
-  log.info({ port: app.server?.port }, "listening");
+  // Listen before seeding: a port already in use stops the start before anything is written or printed.
+  try {
+    listen(app, config);
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+  const port = app.server!.port!;
+  log.info({ port }, "listening");
+
+  // First embedded start on an empty database: a demo, with random credentials printed once. Never in
+  // production unless asked for (SEED_DEMO=1; config.seedDemo says which). A shutdown waits for it.
+  const seeding = (async () => {
+    if (database.kind === "pglite" && config.seedDemo && (await withSystem(database.db, countRestaurants)) === 0) {
+      console.log(demoLines(await seedDemo(database.db, config.pinPepper), signInUrl(config, port)).join("\n"));
+    }
+  })();
 
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -42,6 +52,7 @@ async function main() {
     shutdownController.abort();
     await bus.close();
     await app.stop();
+    await seeding.catch(() => {});
     await database.close();
     await rateLimiter.close();
     clearTimeout(timer);
@@ -50,6 +61,20 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  await seeding;
+}
+
+function listen(app: ReturnType<typeof createApp>, config: Config): void {
+  try {
+    // Live streams send a heartbeat every 15 s; Bun's default 10 s idle timeout would cut them first.
+    app.listen({ port: config.port, hostname: config.host, idleTimeout: SSE_SERVER_IDLE_TIMEOUT_SECONDS });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new StartupError(`PORT ${config.port} is already in use on ${config.host}: stop what listens there, or set PORT to a free port.`);
+    if (code === "EACCES") throw new StartupError(`PORT ${config.port} needs privileges this process does not have: set PORT to 1024 or above.`);
+    if (code === "EADDRNOTAVAIL") throw new StartupError(`HOST ${config.host} is not an address of this machine: set HOST to one (0.0.0.0 for all).`);
+    throw error;
+  }
 }
 
 main().catch((error) => {

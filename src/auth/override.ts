@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/service";
 import { RULES, type LimitKey } from "../ops/rate-limit";
 import { pinDigest } from "./secrets";
 import { padTo, PIN_FLOOR_MS } from "./pin";
+import { memberWithPin } from "./people";
 import type { Actor } from "./permissions";
 
 /**
@@ -50,7 +51,7 @@ export async function checkManagerPin(db: Db, pepper: string, restaurantId: stri
 async function findManagerByPin(db: Db, pepper: string, restaurantId: string, pin: string) {
   const digest = pinDigest(pepper, restaurantId, pin);
   const [row] = await withTenant(db, restaurantId, (tx) => tx.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(and(
-    eq(memberships.restaurantId, restaurantId), eq(memberships.pinDigest, digest), eq(memberships.active, true),
+    eq(memberships.restaurantId, restaurantId), memberWithPin(digest), eq(memberships.active, true),
     inArray(memberships.role, ["owner", "manager"]),
     or(isNull(memberships.pinLockedUntil), lt(memberships.pinLockedUntil, new Date())),
   )));

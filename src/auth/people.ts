@@ -16,6 +16,12 @@ export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
   return row!;
 }
 
+/**
+ * "This membership of the current restaurant holds this PIN digest", as a condition. The tenant role
+ * cannot read digests (drizzle/0006); the database compares them (at most one match: a unique index).
+ */
+export const memberWithPin = (digest: string) => sql`${memberships.id} = membership_with_pin(${digest})`;
+
 export async function insertMembership(tx: Tx, values: typeof memberships.$inferInsert) {
   const [row] = await tx.insert(memberships).values(values).returning();
   return row!;

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../context";
 
 /** What a PIN check needs: the pepper, the database and the attempt counters. */
@@ -38,7 +37,6 @@ export async function padTo(started: number, floorMs: number): Promise<void> {
   if (left > 0) await Bun.sleep(left);
 }
 
-const sameDigest = (a: string, b: string | null) => b !== null && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Signs a person on at a station with their PIN. With a name chosen first (membershipId) a wrong PIN
@@ -70,10 +68,10 @@ async function matchPin(ctx: PinContext, attempt: PinAttempt, purpose: string): 
   // together) and thrown after it.
   const outcome = await withTenant(ctx.database.db, rid, async (tx): Promise<PinSignOn | HttpError> => {
     if (attempt.membershipId) {
-      const member = await q.findPinMember(tx, rid, attempt.membershipId);
+      const member = await q.findPinMember(tx, rid, attempt.membershipId, digest);
       if (!member) return wrongPin();
       if (member.locked) return lockedError(member.name, member.lockedUntil!);
-      if (!sameDigest(digest, member.pinDigest)) {
+      if (!member.pinMatches) {
         const after = await q.recordPinFailure(tx, rid, member.membershipId, PIN_MAX_FAILURES, PIN_LOCK_MINUTES);
         const locked = !!after?.locked;
         await recordAudit(tx, { ...audit, action: locked ? "pin.locked" : "pin.failed", actorUserId: member.userId, data: { purpose, attributed: true } });

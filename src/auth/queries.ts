@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys, devices, memberships, restaurants, sessions, users } from "../db/schema";
 import type { Tx } from "../db/tenant";
+import { memberWithPin } from "./people";
 
 // Resolution runs before the restaurant is known, so these use the owner connection (withSystem)
 // and look rows up by the hash of an unguessable token, never by a guessable id.
@@ -120,23 +121,26 @@ export async function revokeSessionsOfDevice(tx: Tx, restaurantId: string, devic
     .where(and(eq(sessions.restaurantId, restaurantId), eq(sessions.deviceId, deviceId), isNull(sessions.revokedAt)));
 }
 
-// ---- PIN sign-on: tenant-scoped (withTenant), every statement filtered on the restaurant.
+// ---- PIN sign-on: tenant-scoped (withTenant), every statement filtered on the restaurant. The tenant
+// role cannot read PIN digests (drizzle/0006): the database compares them and answers with an id or a yes/no.
 
 const pinCandidate = {
-  membershipId: memberships.id, userId: memberships.userId, role: memberships.role, name: users.name, pinDigest: memberships.pinDigest,
+  membershipId: memberships.id, userId: memberships.userId, role: memberships.role, name: users.name,
   lockedUntil: memberships.pinLockedUntil, locked: sql<boolean>`coalesce(${memberships.pinLockedUntil} > now(), false)`,
 };
 
-/** The active staff member holding this PIN digest (the unique index makes it at most one). */
+/** The active staff member holding this PIN digest. */
 export async function findMemberByPinDigest(tx: Tx, restaurantId: string, digest: string) {
   const [row] = await tx.select(pinCandidate).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.pinDigest, digest), eq(memberships.active, true)));
+    .where(and(eq(memberships.restaurantId, restaurantId), memberWithPin(digest), eq(memberships.active, true)));
   return row ?? null;
 }
 
-export async function findPinMember(tx: Tx, restaurantId: string, membershipId: string) {
-  const [row] = await tx.select(pinCandidate).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, membershipId), eq(memberships.active, true), isNotNull(memberships.pinDigest)));
+/** An active staff member with a PIN, and whether this digest is theirs. */
+export async function findPinMember(tx: Tx, restaurantId: string, membershipId: string, digest: string) {
+  const [row] = await tx.select({ ...pinCandidate, pinMatches: sql<boolean>`membership_pin_matches(${memberships.id}, ${digest})` })
+    .from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, membershipId), eq(memberships.active, true), eq(memberships.hasPin, true)));
   return row ?? null;
 }
 
@@ -144,7 +148,7 @@ export async function findPinMember(tx: Tx, restaurantId: string, membershipId: 
 export async function listPinMembers(tx: Tx, restaurantId: string) {
   return tx.select({ membershipId: memberships.id, name: users.name, role: memberships.role }).from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.active, true), isNotNull(memberships.pinDigest)))
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.active, true), eq(memberships.hasPin, true)))
     .orderBy(users.name);
 }
 

@@ -8,6 +8,7 @@ import { checkPassword, listRestaurantsOfUser, revokeSession, startSession } fro
 import { openSecret, recoveryCodeDigest } from "./secrets";
 import { verifyTotp } from "./totp";
 import * as q from "./queries";
+import { optionalText } from "../text";
 
 export type Client = { ip: string | null; userAgent: string | null };
 
@@ -37,8 +38,8 @@ export const auditIn = (ctx: AppContext, entry: AuditEntry) => withTenant(ctx.da
  */
 export async function signInWithPassword(ctx: AppContext, input: { email: string; password: string }, client: Client): Promise<SignedIn> {
   const db = ctx.database.db;
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL_PATTERN.test(email) || email.length > 254) throw badRequest("Enter a valid email address, like name@example.com", "email");
+  const email = (optionalText(input.email, "email", { label: "Email", max: 254 }) ?? "").toLowerCase();
+  if (!EMAIL_PATTERN.test(email)) throw badRequest("Enter a valid email address, like name@example.com", "email");
   if (!input.password) throw badRequest("Enter your password", "password");
   const limits: LimitKey[] = [[RULES.signInAccount, email], [RULES.signInIp, client.ip]];
   await ctx.rateLimiter.attempt(limits);

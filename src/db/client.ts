@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -5,6 +6,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import * as schema from "./schema";
+import { useTenantPool } from "./tenant-pool";
 
 export type Schema = typeof schema;
 /** The driver-independent Drizzle database: everything above client.ts sees only this. */
@@ -66,6 +68,37 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
     exec: async (text) => { await client.unsafe(text); },
     close: async () => { await client.end({ timeout: 5 }); },
   };
+}
+
+/** The role tenant transactions run as (drizzle/0001_rls.sql); on Postgres the tenant pool logs in as it. */
+export const TENANT_ROLE = "ros_app";
+
+/**
+ * The password the tenant role logs in with: derived from SESSION_SECRET, so every process of one
+ * deployment agrees on it without another secret to configure, and it is as strong as that secret.
+ */
+export function tenantRolePassword(sessionSecret: string): string {
+  return createHmac("sha256", sessionSecret).update("restaurant-os tenant role login").digest("hex");
+}
+
+/**
+ * A second pool, logged in as the tenant role itself, for tenant transactions (see withTenant). Under
+ * SET ROLE a statement could RESET ROLE back to the owner; a session that logged in as ros_app has no
+ * owner to go back to. The owner (this database's own pool) gives the role its login on every start,
+ * after migrations created it. PGlite has one user and no second connection: it keeps SET ROLE.
+ */
+export async function openTenantPool(database: Database, url: string, password: string, poolSize: number): Promise<Database> {
+  if (database.kind !== "postgres") return database;
+  // The password is hex: nothing in it can end the literal.
+  await database.exec(`ALTER ROLE ${TENANT_ROLE} WITH LOGIN PASSWORD '${password}'`);
+  const tenantUrl = new URL(url);
+  tenantUrl.username = TENANT_ROLE;
+  tenantUrl.password = password;
+  const client = postgres(tenantUrl.toString(), { max: poolSize, onnotice: () => {}, connect_timeout: 10 });
+  await client`select 1`;
+  preparedTransactions(client);
+  useTenantPool(database.db, drizzlePostgres({ client, schema }) as unknown as Db);
+  return { ...database, close: async () => { await client.end({ timeout: 5 }); await database.close(); } };
 }
 
 /** db.execute returns an array on postgres.js and { rows } on PGlite; this reads either. */

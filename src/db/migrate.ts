@@ -7,15 +7,23 @@ import { rowsOf, type Database } from "./client";
 
 export const migrationsFolder = join(import.meta.dir, "../../drizzle");
 
-/** Applies the migrations in drizzle/ that have not run yet; a second call does nothing. */
-export async function migrate(database: Database): Promise<void> {
+/** Applies the migrations in drizzle/ that have not run yet and names them; a second call does nothing. */
+export async function migrate(database: Database): Promise<string[]> {
+  const before = await appliedMigrationCount(database);
   if (database.kind === "pglite") await migratePglite(database.db as never, { migrationsFolder });
   else await migratePostgres(database.db as never, { migrationsFolder });
+  // Migrations apply in journal order, so the ones this call ran are the journal's entries past `before`.
+  return expectedMigrationTags().slice(before, await appliedMigrationCount(database));
+}
+
+/** The migrations drizzle/ holds, in the order they apply. */
+export function expectedMigrationTags(): string[] {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  return journal.entries.map((e) => e.tag);
 }
 
 export function expectedMigrationCount(): number {
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8"));
-  return journal.entries.length;
+  return expectedMigrationTags().length;
 }
 
 /** How many migrations the database has applied (0 when it never saw one). */

@@ -8,6 +8,7 @@ import { generateToken, sha256 } from "../auth/secrets";
 import { revokeDeviceSessions, revokeSession, type Device, type Principal } from "../auth/service";
 import { deviceKindEnum } from "../db/schema";
 import * as q from "./queries";
+import { requiredText } from "../text";
 
 export type DeviceKind = (typeof deviceKindEnum.enumValues)[number];
 export const DEVICE_KINDS = deviceKindEnum.enumValues;
@@ -29,8 +30,7 @@ export function slugify(name: string): string {
 /** A kitchen station (grill, fry, bar...): where a KDS screen's tickets come from. */
 export async function createStation(ctx: AppContext, a: Actor, input: { name: string }) {
   const rid = a.principal.restaurant.id;
-  const name = input.name.trim();
-  if (!name || name.length > 40) throw badRequest("Give the station a name of 1 to 40 characters, like Grill.", "name");
+  const name = requiredText(input.name, "name", { label: "The station name", max: 40, empty: "Give the station a name of 1 to 40 characters, like Grill." });
   const slug = slugify(name);
   if (!slug) throw badRequest("Use letters or digits in the station name.", "name");
   try {
@@ -62,8 +62,7 @@ export type EnrolInput = { name: string; kind: string; stationId?: string; pinle
 
 /** Checks an enrolment before anything is written; throws the first problem with its field. */
 async function validateEnrolment(ctx: AppContext, rid: string, input: EnrolInput) {
-  const name = input.name.trim();
-  if (!name || name.length > 60) throw badRequest("Give this screen a name of 1 to 60 characters, like Front POS or Grill KDS.", "name");
+  const name = requiredText(input.name, "name", { label: "The screen name", max: 60, empty: "Give this screen a name of 1 to 60 characters, like Front POS or Grill KDS." });
   if (!(DEVICE_KINDS as readonly string[]).includes(input.kind)) throw badRequest("Choose what this screen is: POS, kitchen display, expo or ready board.", "kind");
   const kind = input.kind as DeviceKind;
   if (input.pinless && !PINLESS_KINDS.includes(kind)) throw badRequest("A POS always asks for a PIN: it takes orders and payments.", "pinless");

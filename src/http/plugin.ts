@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { getMeta, setMeta } from "./request-context";
 import { newNonce, securityHeaders } from "../ops/security";
+import { isJsonType, parseJsonBody } from "./json-body";
 
 /**
  * Request id, CSP nonce, per-request logger and security headers, for every request. Named, so every
@@ -15,6 +16,8 @@ export function requestContext(ctx: AppContext) {
       setMeta(request, { requestId, nonce, startedAt: performance.now(), log: ctx.log.child({ requestId }) });
       Object.assign(set.headers, securityHeaders(nonce, ctx.config), { "x-request-id": requestId });
     })
+    // Every JSON body, on every route, is size- and depth-bounded before anything walks it (src/http/json-body.ts).
+    .onParse({ as: "global" }, ({ request, contentType }) => (isJsonType(contentType ?? "") ? parseJsonBody(request) : undefined))
     .derive({ as: "global" }, ({ request }) => {
       const meta = getMeta(request)!;
       return { requestId: meta.requestId, nonce: meta.nonce, log: meta.log };

@@ -1,4 +1,5 @@
 import { HttpError } from "../http/errors";
+import { normalizeText, textProblem } from "../text";
 
 /** Messages keyed by the form field (or CSV column) they belong to. */
 export type FieldErrors = Record<string, string>;
@@ -18,26 +19,17 @@ export const NAME_MAX = 120;
 export const KITCHEN_NAME_MAX = 40;
 export const DESCRIPTION_MAX = 500;
 
-// Tabs, newlines and other control characters in a one-line name break tickets and CSV rows.
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// Descriptions may span lines, but nothing else invisible.
-const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/;
-
-/** A trimmed, required one-line name of at most `max` characters. */
+/** A trimmed, required one-line name of at most `max` characters (the one text rule, src/text.ts). */
 export function checkName(raw: unknown, label = "Name", max = NAME_MAX): { value: string; error?: string } {
-  const value = typeof raw === "string" ? raw.trim() : "";
+  const value = normalizeText(raw);
   if (!value) return { value, error: `${label} cannot be empty` };
-  if (value.length > max) return { value, error: `${label} must be at most ${max} characters (it has ${value.length})` };
-  if (CONTROL.test(value)) return { value, error: `${label} must be one line of text, without tabs or control characters` };
-  return { value };
+  return { value, error: textProblem(value, { label, max }) ?? undefined };
 }
 
 /** A trimmed optional text; empty is allowed. */
 export function checkText(raw: unknown, label: string, max: number, multiline = false): { value: string; error?: string } {
-  const value = typeof raw === "string" ? raw.trim().replace(/\r\n?/g, "\n") : "";
-  if (value.length > max) return { value, error: `${label} must be at most ${max} characters (it has ${value.length})` };
-  if ((multiline ? CONTROL_BUT_NEWLINE : CONTROL).test(value)) return { value, error: `${label} cannot contain tabs or control characters` };
-  return { value };
+  const value = normalizeText(raw);
+  return { value, error: textProblem(value, { label, max, multiline }) ?? undefined };
 }
 
 /** A whole number in [min, max]. */

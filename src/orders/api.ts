@@ -70,8 +70,9 @@ export function orderApiRoutes(ctx: AppContext) {
     }, { need: "orders.create", body: t.Unknown() })
     .get("/", async ({ principal, query }) => {
       const statuses = query.status ? query.status.split(",") : undefined;
+      // An empty entry ("sent,,") is as wrong as an unknown one: it must never reach the enum cast.
       const bad = statuses?.find((s) => !ORDER_STATUSES.includes(s as OrderStatus));
-      if (bad) throw badRequest(`Unknown status "${bad}" (use ${ORDER_STATUSES.join(", ")})`, "status");
+      if (bad !== undefined) throw badRequest(`${bad ? `Unknown status "${bad}"` : "status has an empty entry"} (use a comma-separated list of ${ORDER_STATUSES.join(", ")})`, "status");
       const limit = query.limit ? Number(query.limit) : 50;
       if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest("limit must be 1 to 200", "limit");
       const orders = await listOrders(db, principal.restaurant.id, { statuses: statuses as OrderStatus[] | undefined, limit });

@@ -13,8 +13,9 @@ import { allows, type Actor } from "../auth/permissions";
 import { loadOrderableItems, loadPosMenu, type PosMenu } from "../menu/service";
 import { priceOrder, type Discount } from "./pricing";
 import { checkTransition, FINAL_STATUSES, orderStatusFromLines, type OrderStatus } from "./states";
-import { notOnSale, snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
+import { LIMITS, notOnSale, snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
 import * as q from "./queries";
+import { optionalText, requiredText } from "../text";
 
 /** Who changes an order: for permission checks and the audit trail. */
 export type OrderActor = { actor: Actor; userId: string | null; deviceId: string | null; ip?: string | null };
@@ -279,15 +280,14 @@ export type Override = { userId: string; actor: Actor } | null;
 function approvalFor(who: OrderActor, overrideBy: Override | undefined, reasonText: string | null | undefined, say: { refusal: string; askReason: string }) {
   const approver = allows(who.actor, "orders.void_fired") ? { userId: who.userId, actor: who.actor } : overrideBy ?? null;
   if (!approver || !allows(approver.actor, "orders.void_fired")) throw new HttpError(403, "manager_required", say.refusal, "override");
-  const reason = reasonText?.trim();
+  const reason = checkedReason(reasonText);
   if (!reason) throw badRequest(say.askReason, "reason");
-  return { approver, reason: checkedReason(reason)!, overridden: approver === overrideBy };
+  return { approver, reason, overridden: approver === overrideBy };
 }
 
+/** A void, cancel or discount reason: the one free-text rule (one line, no control characters, a length cap). */
 function checkedReason(reason: string | null | undefined): string | null {
-  const text = reason?.trim() || null;
-  if (text && text.length > 200) throw badRequest("The reason must be at most 200 characters", "reason");
-  return text;
+  return optionalText(reason, "reason", { label: "The reason", max: LIMITS.reason });
 }
 
 /**
@@ -350,16 +350,17 @@ export async function cancelOrder(db: Db, restaurantId: string, orderId: string,
   });
 }
 
-export async function applyDiscount(db: Db, restaurantId: string, orderId: string, version: number | null, discount: Discount | null, reason: string | null, who: OrderActor) {
+export async function applyDiscount(db: Db, restaurantId: string, orderId: string, version: number | null, discount: Discount | null, rawReason: string | null, who: OrderActor) {
   if (!allows(who.actor, "orders.discount")) throw forbidden("Discounts need a manager");
-  if (discount && !reason?.trim()) throw badRequest("Say why the discount is given", "reason");
+  const reason = optionalText(rawReason, "reason", { label: "The reason", max: LIMITS.reason });
+  if (discount && !reason) throw badRequest("Say why the discount is given", "reason");
   if (discount?.kind === "percent" && (!Number.isInteger(discount.bps) || discount.bps < 1 || discount.bps > 10_000)) throw badRequest("A percent discount must be between 0.01% and 100%", "percent");
   if (discount?.kind === "amount" && (!Number.isInteger(discount.cents) || discount.cents < 1)) throw badRequest("A discount amount must be positive", "amount");
   return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
     assertEditable(order);
     const cents = discount ? totalsFor(order.lines, false, discount).discountCents : 0;
     await recordAudit(tx, { restaurantId, action: "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, discount, reason, cents } });
-    return { discount: { cents, reason: reason?.trim() || null } };
+    return { discount: { cents, reason } };
   });
 }
 

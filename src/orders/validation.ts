@@ -1,5 +1,6 @@
 import { badRequest, conflict, unprocessable } from "../http/errors";
 import type { OrderableItem } from "../menu/service";
+import { optionalText } from "../text";
 import type { ModifierSnapshot } from "../db/schema";
 
 export type NewLine = {
@@ -13,7 +14,7 @@ export type NewLine = {
 
 export type OrderHeader = { type: "dine_in" | "takeout" | "delivery" | "kiosk"; table?: string | null; guests?: number | null; note?: string | null };
 
-export const LIMITS = { lines: 100, quantity: 99, note: 500, table: 20, guests: 99, seat: 99, course: 9 };
+export const LIMITS = { lines: 100, quantity: 99, note: 500, reason: 200, table: 20, guests: 99, seat: 99, course: 9 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A line checked against the menu and frozen: names and prices as they are now, for ever. */
@@ -26,12 +27,11 @@ const isInt = (v: unknown, min: number, max: number) => typeof v === "number" &&
 
 export function validateHeader(h: OrderHeader): OrderHeader {
   if (!["dine_in", "takeout", "delivery", "kiosk"].includes(h.type)) throw badRequest("Order type must be dine_in, takeout, delivery or kiosk", "type");
-  const table = h.table?.toString().trim() || null;
-  if (table && table.length > LIMITS.table) throw badRequest(`Table must be at most ${LIMITS.table} characters`, "table");
+  const table = optionalText(h.table?.toString(), "table", { label: "Table", max: LIMITS.table });
   if (h.type === "dine_in" && !table) throw badRequest("A dine-in order needs a table", "table");
   if (h.guests != null && !isInt(h.guests, 1, LIMITS.guests)) throw badRequest(`Guests must be a whole number from 1 to ${LIMITS.guests}`, "guests");
-  if (h.note && h.note.length > LIMITS.note) throw badRequest(`The order note must be at most ${LIMITS.note} characters`, "note");
-  return { type: h.type, table, guests: h.guests ?? null, note: h.note?.trim() || null };
+  const note = optionalText(h.note, "note", { label: "The order note", max: LIMITS.note, multiline: true });
+  return { type: h.type, table, guests: h.guests ?? null, note };
 }
 
 /** Checks every line against the live menu (exists, on sale, modifier rules) and snapshots it. */
@@ -47,8 +47,7 @@ function snapshotLine(line: NewLine, menu: Map<string, OrderableItem>, at: strin
   if (!item || !item.active) throw unprocessable("There is no such item on this restaurant's menu", `${at}.menuItemId`);
   if (!item.available) throw conflict(`${item.name} is 86'd (sold out)`, `${at}.menuItemId`);
   if (!isInt(line.quantity, 1, LIMITS.quantity)) throw badRequest(`Quantity must be a whole number from 1 to ${LIMITS.quantity}`, `${at}.quantity`);
-  const note = line.note?.toString().trim() || null;
-  if (note && note.length > LIMITS.note) throw badRequest(`A note must be at most ${LIMITS.note} characters`, `${at}.note`);
+  const note = optionalText(line.note?.toString(), `${at}.note`, { label: "A note", max: LIMITS.note, multiline: true });
   if (line.seat != null && !isInt(line.seat, 1, LIMITS.seat)) throw badRequest(`Seat must be a whole number from 1 to ${LIMITS.seat}`, `${at}.seat`);
   if (line.course != null && !isInt(line.course, 1, LIMITS.course)) throw badRequest(`Course must be a whole number from 1 to ${LIMITS.course}`, `${at}.course`);
   const modifiers = checkModifiers(item, line.modifierOptionIds ?? [], `${at}.modifierOptionIds`);

@@ -4,18 +4,28 @@ import {
   itemModifierGroups, itemStations, memberships, menuCategories, menuItems, modifierGroups, modifierOptions, stations, taxCategories, users,
 } from "../db/schema";
 import { withSystem } from "../db/tenant";
-import { hashPassword, pinDigest } from "../auth/secrets";
+import { randomInt } from "node:crypto";
+import { generatePassword, hashPassword, pinDigest } from "../auth/secrets";
 import { createRestaurant, type CreatedRestaurant } from "./service";
 
-/** Staff of every role; PINs are demo values, printed by the CLI. */
+/** Staff of every role. Their PINs and the manager's password are random per demo, printed once. */
 export const DEMO_STAFF = [
-  { role: "manager", name: "Maya Manager", pin: "2222", email: "manager" },
-  { role: "server", name: "Sam Server", pin: "3333", email: null },
-  { role: "cashier", name: "Cal Cashier", pin: "4444", email: null },
-  { role: "kitchen", name: "Kim Kitchen", pin: "5555", email: null },
-  { role: "expo", name: "Eli Expo", pin: "6666", email: null },
+  { role: "manager", name: "Maya Manager", email: "manager" },
+  { role: "server", name: "Sam Server", email: null },
+  { role: "cashier", name: "Cal Cashier", email: null },
+  { role: "kitchen", name: "Kim Kitchen", email: null },
+  { role: "expo", name: "Eli Expo", email: null },
 ] as const;
-export const DEMO_OWNER_PIN = "1111";
+
+/**
+ * Distinct random 4-digit PINs. A demo started somewhere reachable must not be a door with a documented
+ * key: fixed PINs (1111-6666) and a fixed manager password were exactly that.
+ */
+export function randomPins(count: number): string[] {
+  const pins = new Set<string>();
+  while (pins.size < count) pins.add(String(randomInt(0, 10_000)).padStart(4, "0"));
+  return [...pins];
+}
 
 type Opt = [name: string, deltaCents: number, station?: string, isDefault?: boolean];
 type Group = { name: string; required: boolean; min: number; max: number; options: Opt[] };
@@ -74,7 +84,8 @@ export async function seedDemo(db: Db, pepper: string, slug = "demo"): Promise<D
   });
   const rid = created.restaurant.id;
   const managerEmail = `manager@${slug}.example`;
-  const managerPassword = "demo-manager-password";
+  const managerPassword = generatePassword();
+  const [ownerPin, ...staffPins] = randomPins(DEMO_STAFF.length + 1) as [string, ...string[]];
   const managerHash = await hashPassword(managerPassword);
 
   // People are global rows; their memberships are tenant rows.
@@ -92,9 +103,9 @@ export async function seedDemo(db: Db, pepper: string, slug = "demo"): Promise<D
   });
 
   await withTenant(db, rid, async (tx) => {
-    await tx.update(memberships).set({ pinDigest: pinDigest(pepper, rid, DEMO_OWNER_PIN) });
+    await tx.update(memberships).set({ pinDigest: pinDigest(pepper, rid, ownerPin) });
     await tx.insert(memberships).values(DEMO_STAFF.map((s, i) => ({
-      restaurantId: rid, userId: staffIds[i]!, role: s.role, pinDigest: pinDigest(pepper, rid, s.pin),
+      restaurantId: rid, userId: staffIds[i]!, role: s.role, pinDigest: pinDigest(pepper, rid, staffPins[i]!),
     })));
     const stationRows = await tx.insert(stations).values(STATIONS.map(([name, s]) => ({ restaurantId: rid, name, slug: s }))).returning();
     const stationId = (s: string) => stationRows.find((r) => r.slug === s)!.id;
@@ -129,6 +140,6 @@ export async function seedDemo(db: Db, pepper: string, slug = "demo"): Promise<D
     ...created,
     managerEmail,
     managerPassword,
-    pins: [{ name: "Olive Owner", role: "owner", pin: DEMO_OWNER_PIN }, ...DEMO_STAFF.map((s) => ({ name: s.name, role: s.role, pin: s.pin }))],
+    pins: [{ name: "Olive Owner", role: "owner", pin: ownerPin }, ...DEMO_STAFF.map((s, i) => ({ name: s.name, role: s.role, pin: staffPins[i]! }))],
   };
 }

@@ -5,6 +5,7 @@ import { generatePassword, generateToken, hashPassword, sha256 } from "../auth/s
 import { isUniqueViolation } from "../db/errors";
 import * as q from "./queries";
 import * as people from "../auth/people";
+import { optionalText, requiredText } from "../text";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -38,12 +39,12 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 export function validateNewRestaurant(input: NewRestaurant): void {
-  const name = input.name?.trim() ?? "";
-  if (!name || name.length > 120) throw badRequest("Name must be 1 to 120 characters", "name");
+  requiredText(input.name, "name", { label: "Name", max: 120, empty: "Name must be 1 to 120 characters" });
   if (!SLUG_PATTERN.test(input.slug ?? "")) {
     throw badRequest("Slug must be 1 to 40 lowercase letters, digits or dashes, not starting or ending with a dash", "slug");
   }
-  if (!EMAIL_PATTERN.test(input.ownerEmail ?? "") || input.ownerEmail.length > 254) throw badRequest("Owner email is not a valid email address", "ownerEmail");
+  const ownerEmail = optionalText(input.ownerEmail, "ownerEmail", { label: "Owner email", max: 254 }) ?? "";
+  if (!EMAIL_PATTERN.test(ownerEmail) || ownerEmail !== input.ownerEmail) throw badRequest("Owner email is not a valid email address", "ownerEmail");
   if (input.timeZone && !isValidTimeZone(input.timeZone)) throw badRequest(`Unknown time zone "${input.timeZone}" (use an IANA name like Europe/London)`, "timeZone");
   if (input.currency && !/^[A-Z]{3}$/.test(input.currency)) throw badRequest("Currency must be a 3-letter ISO code like USD", "currency");
   if (input.taxRateBps !== undefined && (!Number.isInteger(input.taxRateBps) || input.taxRateBps < 0 || input.taxRateBps > 5000)) {

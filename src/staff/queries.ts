@@ -1,13 +1,14 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { memberships, users } from "../db/schema";
 import type { Tx } from "../db/tenant";
+import { memberWithPin } from "../auth/people";
 
 // Memberships are tenant rows (withTenant, filtered on the restaurant); users are global rows that
 // only the owner role may write, so creating a person runs in withSystem with explicit filters.
 
 const staffColumns = {
   membershipId: memberships.id, userId: memberships.userId, name: users.name, email: users.email, role: memberships.role,
-  active: memberships.active, hasPin: sql<boolean>`${memberships.pinDigest} is not null`,
+  active: memberships.active, hasPin: memberships.hasPin,
   pinLocked: sql<boolean>`coalesce(${memberships.pinLockedUntil} > now(), false)`, pinLockedUntil: memberships.pinLockedUntil,
   totpEnabled: users.totpEnabled, mustChangePassword: users.mustChangePassword, createdAt: memberships.createdAt,
 };
@@ -32,13 +33,13 @@ export async function countActiveOwners(tx: Tx, restaurantId: string): Promise<n
 
 export async function updateMembership(tx: Tx, restaurantId: string, id: string, values: Partial<typeof memberships.$inferInsert>) {
   const [row] = await tx.update(memberships).set({ ...values, updatedAt: sql`now()` })
-    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, id))).returning();
+    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.id, id))).returning({ id: memberships.id });
   return row ?? null;
 }
 
 export async function pinTaken(tx: Tx, restaurantId: string, digest: string, exceptMembershipId?: string): Promise<boolean> {
   const rows = await tx.select({ id: memberships.id }).from(memberships)
-    .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.pinDigest, digest)));
+    .where(and(eq(memberships.restaurantId, restaurantId), memberWithPin(digest)));
   return rows.some((r) => r.id !== exceptMembershipId);
 }
 

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { createEmptyPgDatabase } from "../helpers/db";
 import { run } from "../helpers/proc";
 import { openPostgres, rowsOf, type Database } from "../../src/db/client";
+import { expectedMigrationTags } from "../../src/db/migrate";
 
 describe("admin CLI", () => {
   let pg: { url: string; drop: () => Promise<void> };
@@ -20,14 +21,17 @@ describe("admin CLI", () => {
     }
   });
 
-  it("migrates, and a second migrate does nothing new", async () => {
+  it("migrates, naming what it applied (it said \"up to date\" while creating every table), and a second migrate does nothing new", async () => {
     const first = await run(["src/cli.ts", "migrate"], { DATABASE_URL: pg.url });
     expect(first.code).toBe(0);
+    const tags = expectedMigrationTags();
+    expect(first.stdout).toContain(`Applied ${tags.length} migrations: ${tags.join(", ")}.`);
+    expect(first.stdout).not.toContain("up to date");
     db = await openPostgres(pg.url, 2);
     const applied = await count("drizzle.__drizzle_migrations");
     const second = await run(["src/cli.ts", "migrate"], { DATABASE_URL: pg.url });
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain("up to date");
+    expect(second.stdout).toContain(`Migrations are up to date (${tags.length} applied, nothing new).`);
     expect(await count("drizzle.__drizzle_migrations")).toBe(applied);
   });
 
@@ -75,6 +79,31 @@ describe("admin CLI", () => {
     expect(await count("stations")).toBe(8);
     expect(await count("menu_items")).toBeGreaterThan(20);
     expect(await count("modifier_groups")).toBeGreaterThan(8);
+  });
+
+  it("gives every demo random passwords and PINs, printed once, never the documented ones (issue 18, point 11)", async () => {
+    const printed = [];
+    for (const slug of ["rand-a", "rand-b"]) {
+      const r = await run(["src/cli.ts", "seed-demo", "--slug", slug], { DATABASE_URL: pg.url });
+      expect(r.code).toBe(0);
+      const password = /Manager: \S+ {2}password (\S+)/.exec(r.stdout)![1]!;
+      const pins = /Staff PINs: (.*)/.exec(r.stdout)![1]!.match(/\d{4}/g)!;
+      expect(password).not.toBe("demo-manager-password");
+      expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+      expect(new Set(pins).size).toBe(6);
+      printed.push({ password, pins: pins.join(",") });
+    }
+    expect(printed[0]!.password).not.toBe(printed[1]!.password);
+    expect(printed[0]!.pins).not.toBe(printed[1]!.pins);
+    expect(printed.map((p) => p.pins)).not.toContain("1111,2222,3333,4444,5555,6666");
+  });
+
+  it("prints the sign-in address with the configured HOST and PORT (it said localhost:3000 whatever they were)", async () => {
+    const r = await run(["src/cli.ts", "seed-demo", "--slug", "port-demo"], { DATABASE_URL: pg.url, PORT: "4567", HOST: "127.0.0.1" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Sign in at http://127.0.0.1:4567/sign-in");
+    const wildcard = await run(["src/cli.ts", "seed-demo", "--slug", "port-demo-2"], { DATABASE_URL: pg.url, PORT: "8181", HOST: "0.0.0.0" });
+    expect(wildcard.stdout).toContain("Sign in at http://localhost:8181/sign-in");
   });
 
   it("stops with a clear message when the database cannot be reached", async () => {

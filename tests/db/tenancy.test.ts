@@ -3,8 +3,13 @@ import { eq, sql } from "drizzle-orm";
 import { DRIVERS, openTestDatabase, type TestDatabase } from "../helpers/db";
 import { createRestaurant } from "../../src/restaurants/service";
 import { withSystem, withTenant } from "../../src/db/tenant";
-import { auditLog, events, menuCategories, restaurants, stations } from "../../src/db/schema";
+import { auditLog, events, menuCategories, restaurants, stations, users } from "../../src/db/schema";
 import { rowsOf } from "../../src/db/client";
+import { pgErrorCode } from "../../src/db/errors";
+
+const INSUFFICIENT_PRIVILEGE = "42501";
+/** The Postgres error code a statement failed with (null when it did not fail). */
+const refusal = (attempt: Promise<unknown>) => attempt.then(() => null, pgErrorCode);
 
 describe.each(DRIVERS)("tenant isolation on %s", (driver) => {
   let db: TestDatabase;
@@ -73,9 +78,57 @@ describe.each(DRIVERS)("tenant isolation on %s", (driver) => {
     expect(rows).toHaveLength(0);
   });
 
+  it("shows the tenant role only the people of the current restaurant (it read every user of every restaurant)", async () => {
+    const seen = await withTenant(db.db, a, (tx) => tx.select({ email: users.email }).from(users));
+    expect(seen.map((u) => u.email)).toEqual(["a@example.com"]);
+    const names = await withTenant(db.db, a, async (tx) => rowsOf<{ email: string }>(await tx.execute(sql`select email from users where email = 'b@example.com'`)));
+    expect(names).toHaveLength(0);
+  });
+
+  it.each([
+    ["users", "password_hash"], ["users", "totp_secret"], ["users", "recovery_codes"], ["memberships", "pin_digest"],
+  ])("never lets the tenant role read %s.%s, not even its own restaurant's", async (table, column) => {
+    expect(await refusal(withTenant(db.db, a, (tx) => tx.execute(sql.raw(`select ${column} from ${table}`))))).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await refusal(withTenant(db.db, a, (tx) => tx.execute(sql.raw(`select * from ${table}`))))).toBe(INSUFFICIENT_PRIVILEGE);
+  });
+
+  it("keeps identity code, running as the owner, able to read the hashes it checks", async () => {
+    const [row] = await withSystem(db.db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.email, "a@example.com")));
+    expect(row!.hash).toMatch(/^\$argon2/);
+  });
+
   it("cannot read events of another restaurant", async () => {
     await withSystem(db.db, (tx) => tx.insert(events).values({ restaurantId: b, seq: 1, type: "x", data: {} }));
     const seen = await withTenant(db.db, a, (tx) => tx.select().from(events));
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe("tenant transactions on real Postgres", () => {
+  let db: TestDatabase;
+  let a: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase("postgres");
+    a = (await createRestaurant(db.db, { name: "A", slug: "a", ownerEmail: "a@example.com" })).restaurant.id;
+    await createRestaurant(db.db, { name: "B", slug: "b", ownerEmail: "b@example.com" });
+  });
+  afterAll(() => db.drop());
+
+  it("cannot RESET ROLE back to the owner: the tenant pool logged in as ros_app", async () => {
+    const seen = await withTenant(db.db, a, async (tx) => {
+      await tx.execute(sql`reset role`);
+      const [who] = rowsOf<{ u: string; s: string }>(await tx.execute(sql`select current_user as u, session_user as s`));
+      const people = rowsOf<{ email: string }>(await tx.execute(sql`select email from users`));
+      return { who, people: people.map((p) => p.email) };
+    });
+    expect(seen.who).toEqual({ u: "ros_app", s: "ros_app" });
+    expect(seen.people).toEqual(["a@example.com"]);
+  });
+
+  it("cannot SET ROLE to the owner or SET SESSION AUTHORIZATION either", async () => {
+    const owner = rowsOf<{ u: string }>(await withSystem(db.db, (tx) => tx.execute(sql`select current_user as u`)))[0]!.u;
+    expect(await refusal(withTenant(db.db, a, (tx) => tx.execute(sql.raw(`set role ${owner}`))))).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await refusal(withTenant(db.db, a, (tx) => tx.execute(sql.raw(`set session authorization ${owner}`))))).toBe(INSUFFICIENT_PRIVILEGE);
   });
 });

@@ -1,5 +1,6 @@
 import postgres from "postgres";
-import { openPglite, openPostgres, type Database } from "../../src/db/client";
+import { openPglite, openPostgres, openTenantPool, tenantRolePassword, type Database } from "../../src/db/client";
+import { loadConfig } from "../../src/config";
 import { migrate } from "../../src/db/migrate";
 
 /** The real Postgres the tests use; each test file gets a database of its own, dropped afterwards. */
@@ -39,7 +40,11 @@ export async function openTestDatabase(driver: Driver = "postgres", options: { m
     dropDb = created.drop;
     database = await openPostgres(url, 20);
   }
-  if (options.migrate !== false) await migrate(database);
+  if (options.migrate !== false) {
+    await migrate(database);
+    // As in the server: tenant transactions on Postgres run on a pool logged in as ros_app.
+    if (url) database = await openTenantPool(database, url, tenantRolePassword(loadConfig({ NODE_ENV: "test" }).sessionSecret), 20);
+  }
   return {
     ...database,
     url,

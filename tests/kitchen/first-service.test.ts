@@ -6,7 +6,7 @@ import { demoMenu } from "../helpers/menu";
 import { sessionCookieFor } from "../helpers/session";
 import { makeDevice, signCookieToken, SESSION_COOKIE } from "../helpers/auth";
 import { sseReader } from "../helpers/sse";
-import { seedDemo, DEMO_STAFF } from "../../src/restaurants/demo";
+import { seedDemo } from "../../src/restaurants/demo";
 import { rowsOf } from "../../src/db/client";
 import { startSession } from "../../src/auth/service";
 import { setItemAvailability, setOptionAvailability } from "../../src/menu/service";
@@ -30,7 +30,7 @@ describe("what a first service broke: orders and the kitchen", () => {
   let managerId: string;
   let serverId: string;
   let n = 0;
-  const managerPin = DEMO_STAFF.find((s) => s.role === "manager")!.pin;
+  let managerPin: string;
 
   const apiPlace = async (items: unknown[], type = "dine_in") => {
     const res = await t.app.handle(req("/api/v1/orders", { json: { type, table: "9", items }, headers: { authorization: `Bearer ${key}`, "idempotency-key": `fs-${++n}-${Date.now()}` } }));
@@ -59,6 +59,7 @@ describe("what a first service broke: orders and the kitchen", () => {
     db = await openTestDatabase("postgres");
     t = makeTestApp(db);
     const demo = await seedDemo(db.db, testConfig().pinPepper, "first-service");
+    managerPin = demo.pins.find((s) => s.role === "manager")!.pin;
     rid = demo.restaurant.id;
     key = demo.apiKey;
     m = await demoMenu(db.db, rid);

@@ -34,3 +34,19 @@ describe("configuration", () => {
     expect(c.databaseUrl).toBe("postgres://u:p@db:5432/ros");
   });
 });
+
+describe("demo seeding (issue 18, point 11)", () => {
+  const production = { NODE_ENV: "production", SESSION_SECRET: "s".repeat(40), PIN_PEPPER: "p".repeat(40) };
+
+  it("never seeds the demo in production unless SEED_DEMO=1 asks for it", () => {
+    expect(loadConfig(production).seedDemo).toBe(false);
+    expect(loadConfig({ ...production, SEED_DEMO: "auto" }).seedDemo).toBe(false);
+    expect(loadConfig({ ...production, SEED_DEMO: "1" }).seedDemo).toBe(true);
+    expect(loadConfig({ ...production, SEED_DEMO: "true" }).seedDemo).toBe(true);
+  });
+
+  it("seeds it on a first development start unless SEED_DEMO=0", () => {
+    expect(loadConfig({}).seedDemo).toBe(true);
+    expect(loadConfig({ SEED_DEMO: "0" }).seedDemo).toBe(false);
+  });
+});

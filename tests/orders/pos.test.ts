@@ -4,7 +4,7 @@ import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, req, testConfig } from "../helpers/app";
 import { demoMenu } from "../helpers/menu";
 import { sessionCookieFor } from "../helpers/session";
-import { seedDemo, DEMO_STAFF } from "../../src/restaurants/demo";
+import { seedDemo } from "../../src/restaurants/demo";
 import { rowsOf } from "../../src/db/client";
 import { parseDiscount } from "../../src/orders/pos-routes";
 import { sseReader } from "../helpers/sse";
@@ -19,6 +19,8 @@ describe("POS screen", () => {
   let manager: string;
   let kitchen: string;
   let foreignManager: string;
+  /** The demo's PINs are random: read them from what seedDemo printed. */
+  let pinOf: (role: string) => string;
 
   const hx = (cookie: string) => ({ cookie, "hx-request": "true" });
   const count = async (table: string) => Number(rowsOf<{ n: number }>(await db.db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
@@ -32,7 +34,9 @@ describe("POS screen", () => {
   beforeAll(async () => {
     db = await openTestDatabase("postgres");
     ({ app } = makeTestApp(db));
-    rid = (await seedDemo(db.db, testConfig().pinPepper, "pos")).restaurant.id;
+    const demo = await seedDemo(db.db, testConfig().pinPepper, "pos");
+    rid = demo.restaurant.id;
+    pinOf = (role) => demo.pins.find((p) => p.role === role)!.pin;
     const other = (await seedDemo(db.db, testConfig().pinPepper, "pos-other")).restaurant.id;
     m = await demoMenu(db.db, rid);
     server = (await sessionCookieFor(db.db, rid, "server")).cookie;
@@ -132,10 +136,10 @@ describe("POS screen", () => {
     const noPin = await app.handle(req(`/pos/orders/${id}/lines/${lineId}/remove`, { headers: hx(server), form: { version: v, reason: "spilled" } }));
     expect(noPin.status).toBe(403);
     expect(await noPin.text()).toContain("a manager must approve");
-    const wrongPin = await app.handle(req(`/pos/orders/${id}/lines/${lineId}/remove`, { headers: hx(server), form: { version: v, reason: "spilled", managerPin: "3333" } }));
+    const wrongPin = await app.handle(req(`/pos/orders/${id}/lines/${lineId}/remove`, { headers: hx(server), form: { version: v, reason: "spilled", managerPin: pinOf("server") } }));
     expect(wrongPin.status).toBe(403);
     expect(await wrongPin.text()).toContain("That is not a manager");
-    const managerPin = DEMO_STAFF.find((s) => s.role === "manager")!.pin;
+    const managerPin = pinOf("manager");
     const ok = await app.handle(req(`/pos/orders/${id}/lines/${lineId}/remove`, { headers: hx(server), form: { version: v, reason: "spilled", managerPin } }));
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("VOID");
@@ -151,8 +155,10 @@ describe("POS screen", () => {
     const lineId = /id="line-([0-9a-f-]{36})"/.exec(sent)![1]!;
     const statuses: number[] = [];
     let last: Response | null = null;
+    // Eleven PINs nobody holds (the demo's are random).
+    const wrongPins = Array.from({ length: 40 }, (_, i) => String(7000 + i)).filter((p) => !["owner", "manager", "server", "cashier", "kitchen", "expo"].some((r) => pinOf(r) === p));
     for (let i = 0; i < 11; i++) {
-      last = await app.handle(req(`/pos/orders/${id}/lines/${lineId}/remove`, { headers: hx(cashier), form: { version: String(ticketVersion(sent)), reason: "x", managerPin: String(7000 + i) } }));
+      last = await app.handle(req(`/pos/orders/${id}/lines/${lineId}/remove`, { headers: hx(cashier), form: { version: String(ticketVersion(sent)), reason: "x", managerPin: wrongPins[i]! } }));
       statuses.push(last.status);
     }
     expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -47,6 +47,8 @@ export const memberships = pgTable("memberships", {
   role: roleEnum("role").notNull(),
   /** HMAC-SHA256(pepper, restaurant_id:pin): deterministic so a PIN is unique per restaurant and found in one lookup. */
   pinDigest: text("pin_digest"),
+  /** Derived, so tenant code can tell who has a PIN without reading digests it may not see (0006). */
+  hasPin: boolean("has_pin").notNull().generatedAlwaysAs(sql`pin_digest is not null`),
   pinFailures: integer("pin_failures").notNull().default(0),
   pinLockedUntil: timestamp("pin_locked_until", { withTimezone: true }),
   active: boolean("active").notNull().default(true),
