@@ -24,7 +24,8 @@ function problemResponse(request: Request, status: number, problem: Problem, hea
   if (wantsJson(request)) {
     return new Response(JSON.stringify(problem), { status, headers: { ...headers, "content-type": "application/json" } });
   }
-  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId }) as string;
+  const refreshSeconds = status === 503 && request.method === "GET" ? 5 : undefined;
+  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId, refreshSeconds }) as string;
   return new Response(page, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }
 
