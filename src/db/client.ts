@@ -72,7 +72,10 @@ export async function openPostgres(url: string, poolSize: number, options: Postg
   });
   // postgres.js connects lazily; ask once so an unreachable database fails at start, not at first order.
   await client`select 1`;
-  health = createHealth({ probe: () => client`select 1`, log: options.log });
+  // The probe has a connection of its own: through the pool, a pool busy with long transactions would
+  // look like an outage. It connects only while something is suspect and closes again when idle.
+  const prober = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5, backoff: reconnectDelaySeconds, idle_timeout: 10, fetch_types: false });
+  health = createHealth({ probe: () => prober`select 1`, log: options.log });
   preparedTransactions(client);
   guardedTransactions(client, health, options.acquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS);
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
@@ -93,7 +96,7 @@ export async function openPostgres(url: string, poolSize: number, options: Postg
     exec: async (text) => { await client.unsafe(text); },
     close: async () => {
       health.close();
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), prober.end({ timeout: 1 })]);
     },
   };
 }

@@ -134,6 +134,14 @@ describe("when Postgres stops for 3 s under load", () => {
 
   afterAll(async () => {
     if (process.env.OUTAGE_DEBUG) {
+      const firstOk = (kind: Sample["kind"]) => Math.min(...samples.filter((s) => s.kind === kind && s.start >= upAt && s.status < 300).map((s) => s.end)) - upAt;
+      const reconnected = busLog.lines.find((line) => line.msg.includes("listener reconnected"));
+      console.log({
+        requests: samples.length, slowestMs: Math.max(...samples.map((s) => s.end - s.start)),
+        slowestDuringOutageMs: Math.max(...during().map((s) => s.end - s.start)), refused: during().length,
+        slow: samples.filter((s) => s.end - s.start > 200).map((s) => ({ ...s, start: s.start - downAt, end: s.end - downAt })), upAfterDownMs: upAt - downAt,
+        firstListOkMs: firstOk("list"), firstPlaceOkMs: firstOk("place"), listenBackMs: Number(reconnected?.time) - upAt,
+      });
       console.log({ stopAt, downAt, upAt, streamEndedAt, doorbellMs, readyz, streamDuringOutage });
       for (const s of samples.filter((x) => x.end > upAt - 100 && x.start < upAt + 4000 && x.status !== 503)) console.log(s.kind, s.start - upAt, s.end - upAt, s.status, s.error);
       console.log(appLog.lines.filter((l) => l.msg !== "request" && l.msg !== "database unavailable").map((l) => [Number(l.time) - upAt, l.msg, l.reason]));
