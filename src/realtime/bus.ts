@@ -20,8 +20,9 @@ export type EventBus = {
   ready: Promise<void>;
   /**
    * Delivers every event with seq > afterSeq exactly once, in order, without gaps, until the returned
-   * function is called. onClose runs when the bus shuts down, or when the events this subscriber
-   * still needs no longer exist; either way the stream should end and the client reconnect.
+   * function is called. onClose runs when the bus shuts down, when the database becomes unreachable,
+   * or when the events this subscriber still needs no longer exist; either way the stream should end
+   * and the client reconnect.
    */
   subscribe: (restaurantId: string, afterSeq: number, onEvents: OnEvents, onClose?: () => void) => () => void;
   /** Replay for Last-Event-ID: the events after afterSeq, unless more than limit are missing. */
