@@ -2,6 +2,8 @@
 FROM oven/bun:1.4-debian AS deps
 WORKDIR /app
 COPY package.json bun.lock ./
+# bun install applies patches/ (see package.json patchedDependencies): they must be there first.
+COPY patches ./patches
 RUN bun install --frozen-lockfile --production
 
 FROM oven/bun:1.4-debian

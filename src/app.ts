@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { html } from "@elysiajs/html";
 import type { AppContext } from "./context";
 import { HttpError, type Problem } from "./http/errors";
+import { isConnectionFailure, RETRY_AFTER_SECONDS } from "./db/health";
 import { getMeta, wantsJson } from "./http/request-context";
 import { requestContext } from "./http/plugin";
 import { opsRoutes } from "./ops/routes";
@@ -30,7 +31,8 @@ function problemResponse(request: Request, status: number, problem: Problem, hea
     const fragment = `<p class="flash error" role="alert">${Bun.escapeHTML(text)}</p>`;
     return new Response(fragment, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8", "hx-reswap": "none", "x-refusal": encodeURIComponent(text) } });
   }
-  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId }) as string;
+  const refreshSeconds = status === 503 && request.method === "GET" ? 5 : undefined;
+  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId, refreshSeconds }) as string;
   return new Response(page, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }
 
@@ -83,6 +85,14 @@ function buildApp(ctx: AppContext) {
         const message = field ? `${field}: ${first?.summary ?? first?.message ?? "is not valid"}` : "The request is not valid.";
         set.status = 400;
         return problemResponse(request, 400, { error: "validation", message, field }, headers);
+      }
+      // The database is out of reach: not our bug, and the client may try again shortly. A known outage
+      // is logged once by the health probe, so each refused request only at debug level.
+      if (isConnectionFailure(error)) {
+        const log = meta?.log ?? ctx.log;
+        log[ctx.database.health.isUp() ? "warn" : "debug"]({ requestId, reason: (error as Error).message }, "database unavailable");
+        set.status = 503;
+        return problemResponse(request, 503, { error: "unavailable", message: "The database cannot be reached right now. Please try again in a few seconds.", requestId }, { ...headers, "retry-after": String(RETRY_AFTER_SECONDS) });
       }
       // Anything else is our bug: log it with the request id and show that id to the user.
       (meta?.log ?? ctx.log).error({ err: error, requestId }, "unhandled error");

@@ -12,7 +12,7 @@ export async function openDatabase(config: Config, log: Logger, opener: Opener):
   if (config.databaseUrl) {
     const safeUrl = config.databaseUrl.replace(/\/\/[^@/]*@/, "//***@");
     try {
-      const database = await openPostgres(config.databaseUrl, config.dbPoolSize);
+      const database = await openPostgres(config.databaseUrl, config.dbPoolSize, { log });
       log.info({ database: safeUrl }, "connected to Postgres");
       return database;
     } catch (error) {

@@ -64,7 +64,9 @@
         source.close();
         failures += 1;
         if (failures > 8) { location.reload(); return; }
-        setTimeout(connect, Math.min(30000, 500 * Math.pow(2, failures)) * (0.7 + Math.random() * 0.6));
+        // Capped at 10 s: during an outage the server answers 503 at once, and a kitchen screen should
+        // be live again within seconds of the database, not half a minute later.
+        setTimeout(connect, Math.min(10000, 500 * Math.pow(2, failures)) * (0.7 + Math.random() * 0.6));
       }
     };
   }

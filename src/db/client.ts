@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import * as schema from "./schema";
 import { useTenantPool } from "./tenant-pool";
+import { ACQUIRE_TIMEOUT_MS, alwaysUp, createHealth, DatabaseUnavailable, isConnectionFailure, type DbHealth, type HealthOptions } from "./health";
 
 export type Schema = typeof schema;
 /** The driver-independent Drizzle database: everything above client.ts sees only this. */
@@ -19,6 +20,8 @@ export type Database = {
   db: Db;
   kind: "pglite" | "postgres";
   listen: Listen;
+  /** Up or down, as this process sees it: while down, transactions are refused at once (src/db/health.ts). */
+  health: DbHealth;
   /** Raw SQL for migrations, admin tasks and tests (owner privileges). */
   exec: (sqlText: string) => Promise<void>;
   close: () => Promise<void>;
@@ -32,6 +35,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     db,
     kind: "pglite",
+    health: alwaysUp,
     // In-process: a notification cannot be lost to a dropped connection, so there is never a reconnect.
     listen: async (channel, onNotify) => {
       const unsubscribe = await client.listen(channel, onNotify);
@@ -42,19 +46,45 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
-export async function openPostgres(url: string, poolSize: number): Promise<Database> {
+export type PostgresOptions = {
+  log?: HealthOptions["log"];
+  /** How long a transaction may wait for a connection before it is refused as unavailable. */
+  acquireTimeoutMs?: number;
+};
+
+/**
+ * postgres.js's default backoff grows with one retry counter shared by the whole pool and its LISTEN
+ * connection, up to 20 s: after a 3 s outage the listener came back 10-15 s late and a waiting query
+ * could wait 18 s. A reconnect is one refused TCP connect while the database is down, so a short flat
+ * delay costs nothing and brings the pool and LISTEN back within a few hundred ms of the database.
+ * The jitter keeps the connections of several processes from knocking in lockstep.
+ */
+export const reconnectDelaySeconds = () => 0.1 + Math.random() * 0.2;
+
+export async function openPostgres(url: string, poolSize: number, options: PostgresOptions = {}): Promise<Database> {
+  let health: DbHealth = alwaysUp;
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
-    connect_timeout: 10,
+    // Bounds a connect to an address that does not answer at all (a refused one fails at once).
+    connect_timeout: 5,
+    backoff: reconnectDelaySeconds,
+    // A connection that closes may mean the database went away: probe rather than wait for a request to find out.
+    onclose: () => health.suspect(),
   });
   // postgres.js connects lazily; ask once so an unreachable database fails at start, not at first order.
   await client`select 1`;
+  // The probe has a connection of its own: through the pool, a pool busy with long transactions would
+  // look like an outage. It connects only while something is suspect and closes again when idle.
+  const prober = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5, backoff: reconnectDelaySeconds, idle_timeout: 10, fetch_types: false });
+  health = createHealth({ probe: () => prober`select 1`, log: options.log });
   preparedTransactions(client);
+  guardedTransactions(client, health, options.acquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS);
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
+    health,
     listen: async (channel, onNotify, onReconnect) => {
       // postgres.js re-issues LISTEN after its dedicated connection drops and calls onlisten again:
       // every call after the first is a reconnect, during which notifications may have been lost.
@@ -66,7 +96,10 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
       return async () => { await sub.unlisten(); };
     },
     exec: async (text) => { await client.unsafe(text); },
-    close: async () => { await client.end({ timeout: 5 }); },
+    close: async () => {
+      health.close();
+      await Promise.all([client.end({ timeout: 5 }), prober.end({ timeout: 1 })]);
+    },
   };
 }
 
@@ -94,9 +127,13 @@ export async function openTenantPool(database: Database, url: string, password: 
   const tenantUrl = new URL(url);
   tenantUrl.username = TENANT_ROLE;
   tenantUrl.password = password;
-  const client = postgres(tenantUrl.toString(), { max: poolSize, onnotice: () => {}, connect_timeout: 10 });
+  // The same reconnect and outage rules as the owner's pool (openPostgres): one health for both.
+  const client = postgres(tenantUrl.toString(), {
+    max: poolSize, onnotice: () => {}, connect_timeout: 5, backoff: reconnectDelaySeconds, onclose: () => database.health.suspect(),
+  });
   await client`select 1`;
   preparedTransactions(client);
+  guardedTransactions(client, database.health, ACQUIRE_TIMEOUT_MS);
   useTenantPool(database.db, drizzlePostgres({ client, schema }) as unknown as Db);
   return { ...database, close: async () => { await client.end({ timeout: 5 }); await database.close(); } };
 }
@@ -126,5 +163,39 @@ function preparedTransactions(client: postgres.Sql): void {
   client.begin = ((options: unknown, fn?: (sql: postgres.TransactionSql) => unknown) => {
     if (typeof options === "function") return begin((sql: postgres.TransactionSql) => (options as typeof fn)!(prepared(sql)));
     return begin(options, (sql: postgres.TransactionSql) => fn!(prepared(sql)));
+  }) as typeof client.begin;
+}
+
+/**
+ * Every transaction (all tenant work, the listener's reads) either starts within acquireTimeoutMs or is
+ * refused as DatabaseUnavailable, and is refused at once while the database is known to be down. A
+ * transaction that gave up may still be handed a connection later: its body then throws before running
+ * a statement, so nothing the caller was told had failed can happen after all. Connection failures
+ * seen here start the health probe.
+ */
+function guardedTransactions(client: postgres.Sql, health: DbHealth, acquireTimeoutMs: number): void {
+  type Begin = (options: string, fn: (sql: postgres.TransactionSql) => unknown) => Promise<unknown>;
+  const begin = client.begin.bind(client) as unknown as Begin;
+  client.begin = ((options: unknown, fn?: (sql: postgres.TransactionSql) => unknown) => {
+    const body = (typeof options === "function" ? options : fn) as (sql: postgres.TransactionSql) => unknown;
+    const mode = typeof options === "string" ? options : "";
+    if (!health.isUp()) return Promise.reject(new DatabaseUnavailable());
+    return new Promise<unknown>((resolve, reject) => {
+      let gaveUp = false;
+      const timer = setTimeout(() => {
+        gaveUp = true;
+        health.suspect();
+        reject(new DatabaseUnavailable(`No database connection within ${acquireTimeoutMs} ms`));
+      }, acquireTimeoutMs);
+      begin(mode, (sql) => {
+        clearTimeout(timer);
+        if (gaveUp) throw new DatabaseUnavailable("The caller stopped waiting for this transaction");
+        return body(sql);
+      }).then(resolve, (error) => {
+        clearTimeout(timer);
+        if (isConnectionFailure(error)) health.suspect();
+        reject(error);
+      });
+    });
   }) as typeof client.begin;
 }

@@ -53,6 +53,27 @@ export function parseOrderBody(body: unknown): OrderHeader & { items: NewLine[] 
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{8,100}$/;
 
+/** Orders per page of GET /api/v1/orders: the default, and the most one page may ask for. */
+export const PAGE_DEFAULT = 50;
+export const PAGE_MAX = 200;
+
+const CURSOR = /^o1:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * Opaque to clients: the last order of a page (the next page starts after it), versioned so its form
+ * can change. It names a position, not a permission: the order must belong to the caller's restaurant.
+ */
+export function encodeCursor(orderId: string): string {
+  return Buffer.from(`o1:${orderId}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): string {
+  const text = /^[\w-]{1,120}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("latin1") : "";
+  const match = CURSOR.exec(text);
+  if (!match) throw badRequest("cursor is not one this API gave out: pass nextCursor from the previous page unchanged", "cursor");
+  return match[1]!;
+}
+
 export function orderApiRoutes(ctx: AppContext) {
   const db = ctx.database.db;
   return new Elysia({ name: "orders-api", prefix: "/api/v1/orders" })
@@ -73,11 +94,14 @@ export function orderApiRoutes(ctx: AppContext) {
       // An empty entry ("sent,,") is as wrong as an unknown one: it must never reach the enum cast.
       const bad = statuses?.find((s) => !ORDER_STATUSES.includes(s as OrderStatus));
       if (bad !== undefined) throw badRequest(`${bad ? `Unknown status "${bad}"` : "status has an empty entry"} (use a comma-separated list of ${ORDER_STATUSES.join(", ")})`, "status");
-      const limit = query.limit ? Number(query.limit) : 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest("limit must be 1 to 200", "limit");
-      const orders = await listOrders(db, principal.restaurant.id, { statuses: statuses as OrderStatus[] | undefined, limit });
-      return { orders: orders.map(orderJson) };
-    }, { need: "orders.view", query: t.Object({ status: t.Optional(t.String()), limit: t.Optional(t.String()) }) })
+      const limit = query.limit ? Number(query.limit) : PAGE_DEFAULT;
+      if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_MAX) throw badRequest(`limit must be 1 to ${PAGE_MAX}`, "limit");
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      // One more than asked tells whether another page follows, without a count over the whole table.
+      const rows = await listOrders(db, principal.restaurant.id, { statuses: statuses as OrderStatus[] | undefined, limit: limit + 1, after });
+      const page = rows.slice(0, limit);
+      return { orders: page.map(orderJson), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    }, { need: "orders.view", query: t.Object({ status: t.Optional(t.String()), limit: t.Optional(t.String()), cursor: t.Optional(t.String()) }) })
     .get("/:id", async ({ principal, params }) => orderJson(await getOrder(db, principal.restaurant.id, params.id)),
       { need: "orders.view", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }) })
     .post("/:id/transitions", async ({ principal, params, body, request, server }) => {

@@ -51,10 +51,24 @@ export async function listLineStations(tx: Tx, restaurantId: string, orderIds: s
     .where(and(eq(orderItemStations.restaurantId, restaurantId), inArray(orderItemStations.orderId, orderIds)));
 }
 
-export async function listOrders(tx: Tx, restaurantId: string, filter: { statuses?: OrderRow["status"][]; limit: number }) {
+/**
+ * Newest first, in pages: `after` is the last order of the previous page. The position is the row value
+ * (created_at, id), read in the database, so ties on created_at are broken by id and the microseconds
+ * a JavaScript Date would drop are kept; orders placed meanwhile land on earlier pages, never twice.
+ */
+export async function listOrders(tx: Tx, restaurantId: string, filter: { statuses?: OrderRow["status"][]; limit: number; after?: string }) {
   const where = [eq(orders.restaurantId, restaurantId)];
   if (filter.statuses?.length) where.push(inArray(orders.status, filter.statuses));
-  return tx.select().from(orders).where(and(...where)).orderBy(desc(orders.createdAt)).limit(filter.limit);
+  if (filter.after) {
+    where.push(sql`(${orders.createdAt}, ${orders.id}) < (select o.created_at, o.id from orders o where o.restaurant_id = ${restaurantId} and o.id = ${filter.after})`);
+  }
+  return tx.select().from(orders).where(and(...where)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(filter.limit);
+}
+
+/** Every order in the given statuses, newest first: open orders are a shift's worth, never history. */
+export async function listAllOrders(tx: Tx, restaurantId: string, statuses: OrderRow["status"][]) {
+  return tx.select().from(orders).where(and(eq(orders.restaurantId, restaurantId), inArray(orders.status, statuses)))
+    .orderBy(desc(orders.createdAt), desc(orders.id));
 }
 
 /**
@@ -154,10 +168,13 @@ export async function recentlyBumpedOrderIds(tx: Tx, restaurantId: string, stati
   return rows.map((r) => r.orderId);
 }
 
-/** Orders in the given statuses, oldest first (expo and the ready board). */
-export async function ordersByStatusOldestFirst(tx: Tx, restaurantId: string, statuses: OrderRow["status"][], limit: number) {
+/**
+ * Orders in the given statuses, oldest first (expo and the ready board). Every one of them: a cap of
+ * 200 cut the pass short on a busy night (issue 18), and open orders are bounded by the night itself.
+ */
+export async function ordersByStatusOldestFirst(tx: Tx, restaurantId: string, statuses: OrderRow["status"][]) {
   return tx.select().from(orders).where(and(eq(orders.restaurantId, restaurantId), inArray(orders.status, statuses)))
-    .orderBy(asc(orders.createdAt)).limit(limit);
+    .orderBy(asc(orders.createdAt), asc(orders.id));
 }
 
 export async function ordersByIds(tx: Tx, restaurantId: string, ids: string[]) {

@@ -184,8 +184,12 @@ export async function getOrder(db: Db, restaurantId: string, orderId: string): P
   });
 }
 
-export async function listOrders(db: Db, restaurantId: string, filter: { statuses?: OrderStatus[]; limit?: number }): Promise<OrderView[]> {
-  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.listOrders(tx, restaurantId, { statuses: filter.statuses, limit: filter.limit ?? 50 })));
+/** Newest first; `after` (an order id, from a page's cursor) continues after that order. */
+export async function listOrders(db: Db, restaurantId: string, filter: { statuses?: OrderStatus[]; limit?: number; after?: string }): Promise<OrderView[]> {
+  return withTenant(db, restaurantId, async (tx) => {
+    if (filter.after && !(await q.findOrder(tx, restaurantId, filter.after))) throw badRequest("cursor does not point at one of this restaurant's orders; start again without it", "cursor");
+    return loadViews(tx, restaurantId, await q.listOrders(tx, restaurantId, { statuses: filter.statuses, limit: filter.limit ?? 50, after: filter.after }));
+  });
 }
 
 /**
@@ -412,7 +416,7 @@ export async function loadPosScreen(db: Db, restaurantId: string, defaultTaxRate
   return withTenant(db, restaurantId, async (tx) => {
     const menu = await loadPosMenu(tx, restaurantId, defaultTaxRateBps);
     const row = orderId ? await q.findOrder(tx, restaurantId, orderId) : null;
-    const open = await q.listOrders(tx, restaurantId, { statuses: ["open", "sent", "preparing", "ready"], limit: 100 });
+    const open = await q.listAllOrders(tx, restaurantId, ["open", "sent", "preparing", "ready"]);
     return { menu, order: row ? await loadView(tx, restaurantId, row) : null, open };
   });
 }
@@ -502,7 +506,7 @@ export async function loadOrdersByIds(db: Db, restaurantId: string, ids: string[
 
 /** Expo and the ready board: every order between sent and ready, oldest first. */
 export async function loadPassOrders(db: Db, restaurantId: string): Promise<OrderView[]> {
-  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.ordersByStatusOldestFirst(tx, restaurantId, ["sent", "preparing", "ready"], 200)));
+  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.ordersByStatusOldestFirst(tx, restaurantId, ["sent", "preparing", "ready"])));
 }
 
 export type AllDay = { name: string; quantity: number }[];

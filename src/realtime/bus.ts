@@ -20,8 +20,9 @@ export type EventBus = {
   ready: Promise<void>;
   /**
    * Delivers every event with seq > afterSeq exactly once, in order, without gaps, until the returned
-   * function is called. onClose runs when the bus shuts down, or when the events this subscriber
-   * still needs no longer exist; either way the stream should end and the client reconnect.
+   * function is called. onClose runs when the bus shuts down, when the database becomes unreachable,
+   * or when the events this subscriber still needs no longer exist; either way the stream should end
+   * and the client reconnect.
    */
   subscribe: (restaurantId: string, afterSeq: number, onEvents: OnEvents, onClose?: () => void) => () => void;
   /** Replay for Last-Event-ID: the events after afterSeq, unless more than limit are missing. */
@@ -81,6 +82,10 @@ export function createBus(options: BusOptions): EventBus {
   let polling: Promise<void> | null = null;
 
   const ready = startListening();
+  // While the database is out of reach nothing can be delivered: end every subscription, so the screens
+  // behind them show they are not live (instead of looking current while stale) and come back with a
+  // replay from their last seq once the database answers again.
+  const stopWatching = database.health.onChange((up) => { if (!up) endAll("realtime: the database is unreachable; ending live streams"); });
   const timer = setInterval(() => { polling ??= poll().finally(() => { polling = null; }); }, options.pollMs ?? DEFAULT_POLL_MS);
   // The bus alone must not keep a process (a CLI command, a test) alive.
   timer.unref();
@@ -183,9 +188,18 @@ export function createBus(options: BusOptions): EventBus {
     }
   }
 
+  function endAll(reason: string): void {
+    if (channels.size === 0) return;
+    log.warn({ restaurants: channels.size }, reason);
+    for (const channel of [...channels.values()]) {
+      for (const subscriber of [...channel.subscribers]) endSubscriber(channel, subscriber);
+      forgetIfIdle(channel);
+    }
+  }
+
   // The safety net: one statement for every subscribed restaurant, reading only where something is missing.
   async function poll(): Promise<void> {
-    if (closed) return;
+    if (closed || !database.health.isUp()) return;
     if (!unlisten && !listening) await startListening();
     if (channels.size === 0) return;
     try {
@@ -259,6 +273,7 @@ export function createBus(options: BusOptions): EventBus {
     if (closed) return;
     closed = true;
     clearInterval(timer);
+    stopWatching();
     const reads = [...channels.values()].map((channel) => channel.reading);
     for (const channel of [...channels.values()]) {
       for (const subscriber of [...channel.subscribers]) endSubscriber(channel, subscriber);

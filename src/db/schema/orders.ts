@@ -43,6 +43,8 @@ export const orders = pgTable("orders", {
   uniqueIndex("orders_number").on(t.restaurantId, t.businessDate, t.number),
   uniqueIndex("orders_idempotency").on(t.restaurantId, t.idempotencyKey),
   index("orders_status").on(t.restaurantId, t.status),
+  // GET /api/v1/orders pages newest first by (created_at, id): each page is an index range, not a sort of history.
+  index("orders_created").on(t.restaurantId, t.createdAt, t.id),
 ]);
 
 export const orderItems = pgTable("order_items", {
