@@ -12,6 +12,7 @@ import { menuRoutes } from "./menu/routes";
 import { staffRoutes } from "./staff/routes";
 import { deviceRoutes } from "./devices/routes";
 import { auditRoutes } from "./audit/routes";
+import { apiKeyRoutes } from "./api-keys/routes";
 import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
@@ -87,6 +88,7 @@ function buildApp(ctx: AppContext) {
     .use(staffRoutes(ctx))
     .use(deviceRoutes(ctx))
     .use(auditRoutes(ctx))
+    .use(apiKeyRoutes(ctx))
     .use(orderApiRoutes(ctx))
     .use(posRoutes(ctx))
     .use(kitchenRoutes(ctx))

@@ -19,12 +19,17 @@ export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert
   return row!;
 }
 
-export async function revokeSessionById(tx: Tx, id: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+/** Each revoke returns the sessions it ended, so the caller can tell their restaurants' live streams. */
+export type EndedSession = { id: string; restaurantId: string | null };
+
+export async function revokeSessionById(tx: Tx, id: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
-export async function revokeSessionsOfUser(tx: Tx, userId: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+export async function revokeSessionsOfUser(tx: Tx, userId: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
 export async function setSessionRestaurant(tx: Tx, id: string, restaurantId: string) {
@@ -45,6 +50,12 @@ export async function touchDevice(tx: Tx, id: string) {
 export async function findLiveApiKey(tx: Tx, keyHash: string) {
   const [row] = await tx.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
   return row ?? null;
+}
+
+/** Marks an API key as used, at most once a minute (admin shows "last used"). */
+export async function touchApiKey(tx: Tx, id: string) {
+  await tx.update(apiKeys).set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
 }
 
 export async function findUserById(tx: Tx, id: string) {
@@ -103,21 +114,23 @@ export async function updateUser(tx: Tx, id: string, values: Partial<typeof user
 }
 
 /** Revokes a user's sessions in one restaurant (others they belong to are not this restaurant's to end). */
-export async function revokeSessionsInRestaurant(tx: Tx, restaurantId: string, userId: string, kind?: "pin" | "password") {
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(
+export async function revokeSessionsInRestaurant(tx: Tx, restaurantId: string, userId: string, kind?: "pin" | "password"): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(
     eq(sessions.userId, userId), eq(sessions.restaurantId, restaurantId), isNull(sessions.revokedAt), kind ? eq(sessions.kind, kind) : undefined,
-  ));
+  )).returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
 /** Revokes every session but one (after a password change, the browser that changed it stays in). */
-export async function revokeOtherSessions(tx: Tx, userId: string, keepSessionId: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.id} <> ${keepSessionId}`));
+export async function revokeOtherSessions(tx: Tx, userId: string, keepSessionId: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.id} <> ${keepSessionId}`))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
-export async function revokeSessionsOfDevice(tx: Tx, restaurantId: string, deviceId: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.restaurantId, restaurantId), eq(sessions.deviceId, deviceId), isNull(sessions.revokedAt)));
+export async function revokeSessionsOfDevice(tx: Tx, restaurantId: string, deviceId: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.restaurantId, restaurantId), eq(sessions.deviceId, deviceId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
 // ---- PIN sign-on: tenant-scoped (withTenant), every statement filtered on the restaurant.

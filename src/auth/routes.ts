@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
 import { asRefusal } from "./refusal";
 import { authPlugin } from "./plugin";
-import { announceSessionsEnded, chooseRestaurant, listRestaurantsOfUser, revokeAllSessions, revokeSession } from "./service";
+import { chooseRestaurant, listRestaurantsOfUser, revokeAllSessions, revokeSession } from "./service";
 import { auditSignInAt, completeTotp, signInWithPassword, type SignedIn } from "./sign-in";
 import { homeFor } from "./home";
 import { accountRoutes } from "./account-routes";
@@ -73,14 +73,11 @@ export function authRoutes(ctx: AppContext) {
     .post("/sign-out", async ({ resolution, setSessionCookie, redirect }) => {
       const sessionId = resolution.pending?.sessionId ?? resolution.principal?.sessionId;
       if (sessionId) await revokeSession(db, sessionId);
-      if (sessionId && resolution.principal) await announceSessionsEnded(db, [resolution.principal.restaurant.id], { sessionIds: [sessionId] });
       await setSessionCookie(null);
       return redirect(resolution.device ? "/station" : "/sign-in", 303);
     }, { need: "public" })
     .post("/sign-out-everywhere", async ({ principal, setSessionCookie, redirect }) => {
       await revokeAllSessions(db, principal.user!.id);
-      const restaurants = await listRestaurantsOfUser(db, principal.user!.id);
-      await announceSessionsEnded(db, [principal.restaurant.id, ...restaurants.map((r) => r.restaurantId)], { userId: principal.user!.id });
       await setSessionCookie(null);
       return redirect("/sign-in", 303);
     }, { need: "staff.self" })

@@ -12,16 +12,28 @@ export type Sink = {
   /** Sends a fragment with the seq it brings the screen up to; false when the stream is gone. */
   send: (seq: number, html: string) => boolean;
   close: () => void;
-  deviceId: string | null;
-  sessionId: string | null;
-  userId: string | null;
-};
+} & Holder;
+
+/** Whose grant keeps a stream open: the device, session, person or API key it was opened with. */
+export type Holder = { deviceId: string | null; sessionId: string | null; userId: string | null; apiKeyId?: string | null };
 
 type Group = { render: Render; scope: string; sinks: Set<Sink> };
 type Restaurant = { unsubscribe: () => void; groups: Map<string, Group>; queue: Promise<void> };
 
-/** Events that end a screen's right to listen: its device was revoked, its session or its person ended. */
-export const REVOKE_EVENTS = new Set(["device.revoked", "session.revoked", "staff.deactivated"]);
+/** Events that end a stream's right to listen: its device, session, person or API key was revoked. */
+export const REVOKE_EVENTS = new Set(["device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked"]);
+
+/**
+ * Does this event end the grant a stream was opened with? The one rule for every live stream (screens
+ * through the hub, GET /api/v1/events directly); the events reach every process through the bus.
+ */
+export function revokes(e: EventRow, h: Holder): boolean {
+  if (!REVOKE_EVENTS.has(e.type)) return false;
+  const { deviceId, sessionIds, userId, apiKeyId } = e.data as { deviceId?: string; sessionIds?: string[]; userId?: string; apiKeyId?: string };
+  return !!((deviceId && h.deviceId === deviceId) || (h.sessionId && sessionIds?.includes(h.sessionId))
+    || ((e.type === "staff.deactivated" || e.type === "session.revoked") && userId && h.userId === userId)
+    || (apiKeyId && h.apiKeyId === apiKeyId));
+}
 
 export type Hub = ReturnType<typeof createHub>;
 
@@ -31,12 +43,9 @@ export function createHub(bus: EventBus, log: Pick<Logger, "error" | "warn">) {
   function closeRevoked(r: Restaurant, events: EventRow[]) {
     for (const e of events) {
       if (!REVOKE_EVENTS.has(e.type)) continue;
-      const { deviceId, sessionIds, userId } = e.data as { deviceId?: string; sessionIds?: string[]; userId?: string };
       for (const group of r.groups.values()) {
         for (const sink of group.sinks) {
-          const revoked = (deviceId && sink.deviceId === deviceId) || (sink.sessionId && sessionIds?.includes(sink.sessionId))
-            || ((e.type === "staff.deactivated" || e.type === "session.revoked") && userId && sink.userId === userId);
-          if (revoked) {
+          if (revokes(e, sink)) {
             group.sinks.delete(sink);
             sink.close();
           }
