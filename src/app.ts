@@ -17,14 +17,16 @@ import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
-import { routesWithoutNeed } from "./auth/plugin";
+import { routesWithoutNeed, stationOfRequest } from "./auth/plugin";
 
-function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
+async function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
   const meta = getMeta(request);
   if (wantsJson(request)) {
     return new Response(JSON.stringify(problem), { status, headers: { ...headers, "content-type": "application/json" } });
   }
-  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId }) as string;
+  // Every refusal on a station offers Sign off / switch person (its "start" may be the refusing page).
+  const station = await stationOfRequest(request);
+  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId, station }) as string;
   return new Response(page, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }
 

@@ -53,6 +53,19 @@ export function carriesCredentials(request: Request): boolean {
 
 const NO_STORE = "no-store";
 
+/**
+ * The station a refused request came from, for the error page's way out: the device that resolved
+ * (or, when the refusal came before anything resolved, a device cookie), and who is signed on there.
+ */
+export async function stationOfRequest(request: Request): Promise<{ signedOnName: string | null } | null> {
+  const pending = resolutions.get(request);
+  if (!pending) return new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE}=`).test(request.headers.get("cookie") ?? "") ? { signedOnName: null } : null;
+  const resolution = await pending.catch(() => null);
+  if (!resolution?.device) return null;
+  const p = resolution.principal;
+  return { signedOnName: p?.sessionKind === "pin" && p.user ? p.user.name : null };
+}
+
 export function authPlugin(ctx: AppContext) {
   const secure = ctx.config.nodeEnv === "production";
   return new Elysia({ name: "auth" })
