@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys, devices, memberships, restaurants, sessions, users } from "../db/schema";
+import { alias } from "drizzle-orm/pg-core";
 import type { Tx } from "../db/tenant";
 
 // Resolution runs before the restaurant is known, so these use the owner connection (withSystem)
@@ -71,6 +72,36 @@ export async function findUserByEmail(tx: Tx, email: string) {
 export async function findActiveMembership(tx: Tx, restaurantId: string, userId: string) {
   const [row] = await tx.select().from(memberships)
     .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.userId, userId), eq(memberships.active, true)));
+  return row ?? null;
+}
+
+// ---- Invitations: memberships waiting for their person's consent (see staff/service.ts createStaff).
+
+const inviter = alias(users, "inviter");
+
+/** The invitations waiting for this person, with the restaurant and who invited them. */
+export async function listInvitationsOfUser(tx: Tx, userId: string) {
+  return tx.select({ membershipId: memberships.id, restaurantId: memberships.restaurantId, restaurantName: restaurants.name, role: memberships.role, invitedBy: inviter.name, invitedAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(restaurants, eq(restaurants.id, memberships.restaurantId))
+    .leftJoin(inviter, eq(inviter.id, memberships.invitedBy))
+    .where(and(eq(memberships.userId, userId), eq(memberships.invitationPending, true)))
+    .orderBy(memberships.createdAt);
+}
+
+/** Turns this person's own invitation into a membership; null if it is not theirs or not pending. */
+export async function acceptInvitation(tx: Tx, userId: string, membershipId: string) {
+  const [row] = await tx.update(memberships).set({ active: true, invitationPending: false, invitedName: null, updatedAt: sql`now()` })
+    .where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId), eq(memberships.invitationPending, true)))
+    .returning({ restaurantId: memberships.restaurantId, role: memberships.role });
+  return row ?? null;
+}
+
+/** Removes this person's own invitation; null if it is not theirs or not pending. */
+export async function declineInvitation(tx: Tx, userId: string, membershipId: string) {
+  const [row] = await tx.delete(memberships)
+    .where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId), eq(memberships.invitationPending, true)))
+    .returning({ restaurantId: memberships.restaurantId, invitedName: memberships.invitedName });
   return row ?? null;
 }
 

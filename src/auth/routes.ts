@@ -7,6 +7,7 @@ import { auditSignInAt, completeTotp, signInWithPassword, type SignedIn } from "
 import { homeFor } from "./home";
 import { accountRoutes } from "./account-routes";
 import { stationRoutes } from "./station-routes";
+import { invitationRoutes } from "./invitation-routes";
 import { ChooseRestaurantPage, SignInPage, TotpPage } from "../../views/auth/sign-in";
 
 /** Only same-site paths may be a post-sign-in destination (no open redirect). */
@@ -15,7 +16,7 @@ export function safeNext(next: string | undefined): string {
 }
 
 function afterSignIn(result: SignedIn, next: string | undefined): string {
-  return { totp: "/sign-in/totp", "choose-restaurant": "/choose-restaurant", "change-password": "/account/password", home: safeNext(next) }[result.next];
+  return { totp: "/sign-in/totp", invitations: "/invitations", "choose-restaurant": "/choose-restaurant", "change-password": "/account/password", home: safeNext(next) }[result.next];
 }
 
 export function authRoutes(ctx: AppContext) {
@@ -82,5 +83,6 @@ export function authRoutes(ctx: AppContext) {
       return redirect("/sign-in", 303);
     }, { need: "staff.self" })
     .use(accountRoutes(ctx))
+    .use(invitationRoutes(ctx))
     .use(stationRoutes(ctx));
 }
