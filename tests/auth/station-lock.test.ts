@@ -66,7 +66,7 @@ for (const [kind, make] of Object.entries(stores)) {
       expect(pad).toContain("This station is locked");
       expect(pad).toContain("Too many wrong PINs on this station");
       expect(pad).toContain("An owner or manager can unlock it now: enter their PIN here, or press Unlock in Admin → Stations &amp; devices.");
-      expect(pad).toContain("Owner or manager PIN to unlock");
+      expect(pad).toContain("Manager PIN to unlock");
     });
 
     it("lifts the lock at once when a manager enters their PIN on the station, audited, and staff sign on again", async () => {

@@ -73,7 +73,7 @@ export function StationPadPage(p: StationPadProps) {
           ) : ""}
           <section class="pad" aria-labelledby="pin-label">
             {p.error ? <p class="flash error" id="pin-error" role="alert" safe>{p.error}</p> : ""}
-            <label id="pin-label" for="pin" class="pin-label">{p.lock ? "Owner or manager PIN to unlock" : p.signedOn ? "Switch user: enter a PIN" : "Enter your PIN"}</label>
+            <label id="pin-label" for="pin" class="pin-label">{p.lock ? "Manager PIN to unlock" : p.signedOn ? "Switch user: enter a PIN" : "Enter your PIN"}</label>
             <input id="pin" name="pin" class="pin-input" type="password" inputmode="numeric" pattern="[0-9]*" minlength="4" maxlength="6"
               autocomplete="off" required autofocus aria-describedby={p.error ? "pin-hint pin-error" : "pin-hint"} data-pin-input />
             <p class="muted hint" id="pin-hint">{p.lock ? `Staff PINs work again in ${p.lock.minutes} min.` : "4 to 6 digits, then Sign on."}</p>

@@ -26,7 +26,7 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
 
 function IssuedSecret(p: { name: string; secret: string }) {
   return (
-    <section class="card stack secret" aria-labelledby="secret-title" role="status">
+    <section class="card stack" aria-labelledby="secret-title" role="status">
       <h2 id="secret-title" safe>{`New secret for ${p.name}`}</h2>
       <p><strong>Copy it now: it is shown this once.</strong> Only a hash is kept, so nobody can show it again; if it is lost, rotate the key.</p>
       <input class="secret-value" readonly value={p.secret} aria-label="The new API key" />
@@ -66,7 +66,7 @@ export function KeyRow(p: { apiKey: ApiKeyRowData; timeZone: string }) {
     <tr id={`key-${k.id}`} class={k.revokedAt ? "muted" : ""}>
       <td><strong safe>{k.name}</strong></td>
       <td><code safe>{`${k.prefix}…`}</code></td>
-      <td><span safe>{localTime(k.createdAt, p.timeZone)}</span><div class="muted" safe>{k.createdBy ? `by ${k.createdBy}` : "by the set-up or the CLI"}</div></td>
+      <td><span safe>{localTime(k.createdAt, p.timeZone)}</span><div class="muted" safe>{`by ${k.createdBy ?? "the set-up or the CLI"}`}</div></td>
       <td title={localTime(k.lastUsedAt, p.timeZone)} safe>{ago(k.lastUsedAt)}</td>
       <td>{k.revokedAt ? <span class="badge crit" safe>{`Revoked ${localTime(k.revokedAt, p.timeZone)}`}</span> : <span class="badge ok">Active</span>}</td>
       <td>
