@@ -54,9 +54,9 @@ export async function findLiveApiKey(tx: Tx, keyHash: string) {
 }
 
 /** Marks an API key as used, at most once a minute (admin shows "last used"). */
-export async function touchApiKey(tx: Tx, id: string) {
+export async function touchApiKey(tx: Tx, restaurantId: string, id: string) {
   await tx.update(apiKeys).set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+    .where(and(eq(apiKeys.restaurantId, restaurantId), eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
 }
 
 export async function findUserById(tx: Tx, id: string) {

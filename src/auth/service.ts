@@ -93,7 +93,7 @@ async function resolveApiKey(db: Db, bearer: string): Promise<Resolution> {
   return withSystem(db, async (tx) => {
     const key = await q.findLiveApiKey(tx, sha256(bearer));
     if (!key) return EMPTY;
-    await q.touchApiKey(tx, key.id);
+    await q.touchApiKey(tx, key.restaurantId, key.id);
     const restaurant = await q.findRestaurant(tx, key.restaurantId);
     if (!restaurant) return EMPTY;
     return { principal: { restaurant, actor: "integration", user: null, device: null, sessionId: null, sessionKind: null, via: "api_key", apiKeyId: key.id }, pending: null, device: null };
