@@ -20,7 +20,7 @@ GRANT SELECT (id, email, name, totp_enabled, must_change_password, created_at) O
 --> statement-breakpoint
 REVOKE SELECT ON memberships FROM ros_app;
 --> statement-breakpoint
-GRANT SELECT (restaurant_id, id, user_id, role, has_pin, pin_failures, pin_locked_until, active, created_at, updated_at) ON memberships TO ros_app;
+GRANT SELECT (restaurant_id, id, user_id, role, has_pin, pin_failures, pin_locked_until, active, invitation_pending, invited_name, invited_by, created_at, updated_at) ON memberships TO ros_app;
 --> statement-breakpoint
 -- SECURITY DEFINER: runs as the owner, confined to the caller's restaurant by app_restaurant_id().
 -- Comparing peppered HMACs in SQL leaks nothing usable: without the pepper a digest cannot be aimed at.

@@ -13,13 +13,14 @@ import { menuRoutes } from "./menu/routes";
 import { staffRoutes } from "./staff/routes";
 import { deviceRoutes } from "./devices/routes";
 import { auditRoutes } from "./audit/routes";
+import { apiKeyRoutes } from "./api-keys/routes";
 import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
-import { isHtmx, routesWithoutNeed } from "./auth/plugin";
+import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
 
-function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
+async function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
   const meta = getMeta(request);
   if (wantsJson(request)) {
     return new Response(JSON.stringify(problem), { status, headers: { ...headers, "content-type": "application/json" } });
@@ -32,7 +33,9 @@ function problemResponse(request: Request, status: number, problem: Problem, hea
     return new Response(fragment, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8", "hx-reswap": "none", "x-refusal": encodeURIComponent(text) } });
   }
   const refreshSeconds = status === 503 && request.method === "GET" ? 5 : undefined;
-  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId, refreshSeconds }) as string;
+  // Every refusal on a station offers Sign off / switch person (its "start" may be the refusing page).
+  const station = await stationOfRequest(request);
+  const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId, refreshSeconds, station }) as string;
   return new Response(page, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }
 
@@ -107,6 +110,7 @@ function buildApp(ctx: AppContext) {
     .use(staffRoutes(ctx))
     .use(deviceRoutes(ctx))
     .use(auditRoutes(ctx))
+    .use(apiKeyRoutes(ctx))
     .use(orderApiRoutes(ctx))
     .use(posRoutes(ctx))
     .use(kitchenRoutes(ctx))

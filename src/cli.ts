@@ -7,6 +7,7 @@ import { seedDemo } from "./restaurants/demo";
 import { demoLines, signInUrl } from "./cli/print";
 import { expectedMigrationCount } from "./db/migrate";
 import type { Db } from "./db/client";
+import { API_KEY_ACTIONS, apiKeysCommand, type ApiKeyAction } from "./cli/api-keys";
 import { HttpError } from "./http/errors";
 
 const USAGE = `Usage: bun run cli <command> [options]
@@ -16,6 +17,10 @@ Commands:
   create-restaurant --name NAME --slug SLUG --owner-email EMAIL [--time-zone TZ] [--currency USD] [--tax-bps 875]
                                             create a restaurant; prints the owner's one-time password and the API key
   seed-demo [--slug demo]                   create a demo restaurant with menu, stations and staff
+  api-keys list --slug SLUG                 list a restaurant's API keys (id, start, name, created, last used, status)
+  api-keys create --slug SLUG --name NAME   make a key; prints its secret once
+  api-keys revoke --slug SLUG --id ID       revoke a key at once (its open event streams end)
+  api-keys rotate --slug SLUG --id ID       replace a key's secret; prints the new one once
 `;
 
 function usage(message?: string): never {
@@ -31,12 +36,13 @@ async function main(argv: string[]) {
     migrate: {},
     "create-restaurant": { name: { type: "string" }, slug: { type: "string" }, "owner-email": { type: "string" }, "time-zone": { type: "string" }, currency: { type: "string" }, "tax-bps": { type: "string" } },
     "seed-demo": { slug: { type: "string" } },
+    "api-keys": { slug: { type: "string" }, name: { type: "string" }, id: { type: "string" } },
   };
   const spec = specs[command];
   if (!spec) usage(`unknown command "${command}"`);
   let values: Record<string, string | undefined>;
   try {
-    ({ values } = parseArgs({ args: rest, options: spec, strict: true, allowPositionals: false }) as { values: Record<string, string | undefined> });
+    ({ values } = parseArgs({ args: command === "api-keys" ? rest.slice(1) : rest, options: spec, strict: true, allowPositionals: false }) as { values: Record<string, string | undefined> });
   } catch (error) {
     usage((error as Error).message);
   }
@@ -44,13 +50,20 @@ async function main(argv: string[]) {
     for (const required of ["name", "slug", "owner-email"]) if (!values[required]) usage(`create-restaurant needs --${required}`);
     if (values["tax-bps"] !== undefined && !/^\d+$/.test(values["tax-bps"])) usage("--tax-bps must be a whole number of basis points");
   }
+  const keyAction = rest[0] as ApiKeyAction;
+  if (command === "api-keys") {
+    if (!API_KEY_ACTIONS.includes(keyAction)) usage(`api-keys needs one of: ${API_KEY_ACTIONS.join(", ")}`);
+    if (!values.slug) usage("api-keys needs --slug");
+    if (keyAction === "create" && !values.name) usage("api-keys create needs --name");
+    if ((keyAction === "revoke" || keyAction === "rotate") && !values.id) usage(`api-keys ${keyAction} needs --id (see api-keys list)`);
+  }
 
   const config = loadConfig();
   const log = createLogger({ ...config, logLevel: config.logLevel === "info" ? "warn" : config.logLevel });
   const { database, applied } = await openAndMigrate(config, log, { role: "cli" });
   let output: string[];
   try {
-    output = [...appliedLines(command, applied), ...await runCommand(command, values, database.db, config)];
+    output = [...appliedLines(command, applied), ...await runCommand(command, values, database.db, config, keyAction)];
   } finally {
     await database.close();
   }
@@ -63,7 +76,8 @@ function appliedLines(command: string, applied: string[]): string[] {
   return command === "migrate" ? [`Migrations are up to date (${expectedMigrationCount()} applied, nothing new).`] : [];
 }
 
-async function runCommand(command: string, values: Record<string, string | undefined>, db: Db, config: Config): Promise<string[]> {
+async function runCommand(command: string, values: Record<string, string | undefined>, db: Db, config: Config, keyAction: ApiKeyAction): Promise<string[]> {
+  if (command === "api-keys") return apiKeysCommand(db, keyAction, values);
   if (command === "create-restaurant") {
     const created = await createRestaurant(db, {
       name: values.name!, slug: values.slug!, ownerEmail: values["owner-email"]!, timeZone: values["time-zone"],

@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/service";
 import { HttpError, badRequest, forbidden } from "../http/errors";
 import { RULES } from "../ops/rate-limit";
 import { passwordProblem } from "./passwords";
-import type { Principal } from "./service";
+import { revokeOtherSessions, type Principal } from "./service";
 import { generateRecoveryCodes, hashPassword, openSecret, recoveryCodeDigest, sealSecret, verifyPassword } from "./secrets";
 import { generateTotpSecret, otpauthUri, verifyTotp } from "./totp";
 import * as q from "./queries";
@@ -38,9 +38,9 @@ export async function changePassword(ctx: AppContext, p: Signed, input: { curren
   const passwordHash = await hashPassword(input.next);
   await withSystem(ctx.database.db, async (tx) => {
     await q.updateUser(tx, user.id, { passwordHash, mustChangePassword: false });
-    if (p.sessionId) await q.revokeOtherSessions(tx, user.id, p.sessionId);
     await recordAudit(tx, auditRow(p, "password.changed", ip));
   });
+  if (p.sessionId) await revokeOtherSessions(ctx.database.db, user.id, p.sessionId);
 }
 
 /** Two-step sign-in is for the people who can change how the restaurant runs. */

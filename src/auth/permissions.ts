@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   /** Making or unmaking an owner is for owners only. */
   "staff.manage_owners": ["owner"],
   "devices.manage": MANAGERS,
+  /** List, create, revoke and rotate the restaurant's API keys. */
+  "apikeys.manage": MANAGERS,
   "reports.view": MANAGERS,
   "settings.edit": MANAGERS,
   "audit.view": MANAGERS,

@@ -35,11 +35,50 @@ export function csrfRefusal(request: Request): string | null {
 
 const resolutions = new WeakMap<Request, Promise<Resolution>>();
 
+/** Paths that are served before any notion of "who": assets and probes. */
+const UNGUARDED = [/^\/public\//, /^\/vendor\//, /^\/healthz$/, /^\/readyz$/];
+
+/**
+ * A request that carries a session, a station's device cookie or an API key. Its answer is that
+ * person's or that device's and must never be kept by a browser or proxy: on a shared station, Back
+ * after sign-off would otherwise show the previous person's page. Decided from the credentials sent,
+ * not from whether they turned out valid, so refusals, redirects and 404s are covered as well.
+ */
+export function carriesCredentials(request: Request): boolean {
+  if (UNGUARDED.some((re) => re.test(new URL(request.url).pathname))) return false;
+  if (request.headers.get("authorization")?.startsWith("Bearer ")) return true;
+  const cookie = request.headers.get("cookie") ?? "";
+  return new RegExp(`(?:^|;\\s*)(?:${SESSION_COOKIE}|${DEVICE_COOKIE})=`).test(cookie);
+}
+
+const NO_STORE = "no-store";
+
+/**
+ * The station a refused request came from, for the error page's way out: the device that resolved
+ * (or, when the refusal came before anything resolved, a device cookie), and who is signed on there.
+ */
+export async function stationOfRequest(request: Request): Promise<{ signedOnName: string | null } | null> {
+  const pending = resolutions.get(request);
+  if (!pending) return new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE}=`).test(request.headers.get("cookie") ?? "") ? { signedOnName: null } : null;
+  const resolution = await pending.catch(() => null);
+  if (!resolution?.device) return null;
+  const p = resolution.principal;
+  return { signedOnName: p?.sessionKind === "pin" && p.user ? p.user.name : null };
+}
+
 export function authPlugin(ctx: AppContext) {
   const secure = ctx.config.nodeEnv === "production";
   return new Elysia({ name: "auth" })
     .use(requestContext(ctx))
     .use(jwt({ name: "tokens", secret: ctx.config.sessionSecret, exp: "400d" }))
+    .onRequest(({ request, set }) => {
+      if (carriesCredentials(request)) set.headers["cache-control"] = NO_STORE;
+    })
+    // Again after the handler, which may have chosen its own caching (e.g. ETag revalidation): for an
+    // authenticated answer, no-store wins.
+    .onAfterHandle({ as: "global" }, ({ request, set }) => {
+      if (carriesCredentials(request)) set.headers["cache-control"] = NO_STORE;
+    })
     .onBeforeHandle({ as: "global" }, ({ request }) => {
       const refusal = csrfRefusal(request);
       if (refusal) throw new HttpError(403, "csrf", `Refused: ${refusal}. Reload the page and try again.`);
@@ -113,9 +152,6 @@ function passwordChangeRequired(request: Request): HttpError {
 
 /** htmx marks its requests; routes answer them with a fragment and everyone else with a full page. */
 export const isHtmx = (request: Request) => request.headers.get("hx-request") === "true";
-
-/** Paths that are served before any notion of "who": assets and probes. */
-const UNGUARDED = [/^\/public\//, /^\/vendor\//, /^\/healthz$/, /^\/readyz$/];
 
 type RouteLike = { method: string; path: string; hooks: { beforeHandle?: { fn?: { name?: string } }[] } };
 

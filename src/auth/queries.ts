@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys, devices, memberships, restaurants, sessions, users } from "../db/schema";
+import { alias } from "drizzle-orm/pg-core";
 import type { Tx } from "../db/tenant";
 import { memberWithPin } from "./people";
 
@@ -20,12 +21,17 @@ export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert
   return row!;
 }
 
-export async function revokeSessionById(tx: Tx, id: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+/** Each revoke returns the sessions it ended, so the caller can tell their restaurants' live streams. */
+export type EndedSession = { id: string; restaurantId: string | null };
+
+export async function revokeSessionById(tx: Tx, id: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
-export async function revokeSessionsOfUser(tx: Tx, userId: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+export async function revokeSessionsOfUser(tx: Tx, userId: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
 export async function setSessionRestaurant(tx: Tx, id: string, restaurantId: string) {
@@ -48,6 +54,12 @@ export async function findLiveApiKey(tx: Tx, keyHash: string) {
   return row ?? null;
 }
 
+/** Marks an API key as used, at most once a minute (admin shows "last used"). */
+export async function touchApiKey(tx: Tx, restaurantId: string, id: string) {
+  await tx.update(apiKeys).set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.restaurantId, restaurantId), eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+}
+
 export async function findUserById(tx: Tx, id: string) {
   const [row] = await tx.select().from(users).where(eq(users.id, id));
   return row ?? null;
@@ -61,6 +73,36 @@ export async function findUserByEmail(tx: Tx, email: string) {
 export async function findActiveMembership(tx: Tx, restaurantId: string, userId: string) {
   const [row] = await tx.select().from(memberships)
     .where(and(eq(memberships.restaurantId, restaurantId), eq(memberships.userId, userId), eq(memberships.active, true)));
+  return row ?? null;
+}
+
+// ---- Invitations: memberships waiting for their person's consent (see staff/service.ts createStaff).
+
+const inviter = alias(users, "inviter");
+
+/** The invitations waiting for this person, with the restaurant and who invited them. */
+export async function listInvitationsOfUser(tx: Tx, userId: string) {
+  return tx.select({ membershipId: memberships.id, restaurantId: memberships.restaurantId, restaurantName: restaurants.name, role: memberships.role, invitedBy: inviter.name, invitedAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(restaurants, eq(restaurants.id, memberships.restaurantId))
+    .leftJoin(inviter, eq(inviter.id, memberships.invitedBy))
+    .where(and(eq(memberships.userId, userId), eq(memberships.invitationPending, true)))
+    .orderBy(memberships.createdAt);
+}
+
+/** Turns this person's own invitation into a membership; null if it is not theirs or not pending. */
+export async function acceptInvitation(tx: Tx, userId: string, membershipId: string) {
+  const [row] = await tx.update(memberships).set({ active: true, invitationPending: false, invitedName: null, updatedAt: sql`now()` })
+    .where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId), eq(memberships.invitationPending, true)))
+    .returning({ restaurantId: memberships.restaurantId, role: memberships.role });
+  return row ?? null;
+}
+
+/** Removes this person's own invitation; null if it is not theirs or not pending. */
+export async function declineInvitation(tx: Tx, userId: string, membershipId: string) {
+  const [row] = await tx.delete(memberships)
+    .where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId), eq(memberships.invitationPending, true)))
+    .returning({ restaurantId: memberships.restaurantId, invitedName: memberships.invitedName });
   return row ?? null;
 }
 
@@ -104,21 +146,23 @@ export async function updateUser(tx: Tx, id: string, values: Partial<typeof user
 }
 
 /** Revokes a user's sessions in one restaurant (others they belong to are not this restaurant's to end). */
-export async function revokeSessionsInRestaurant(tx: Tx, restaurantId: string, userId: string, kind?: "pin" | "password") {
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(
+export async function revokeSessionsInRestaurant(tx: Tx, restaurantId: string, userId: string, kind?: "pin" | "password"): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(
     eq(sessions.userId, userId), eq(sessions.restaurantId, restaurantId), isNull(sessions.revokedAt), kind ? eq(sessions.kind, kind) : undefined,
-  ));
+  )).returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
 /** Revokes every session but one (after a password change, the browser that changed it stays in). */
-export async function revokeOtherSessions(tx: Tx, userId: string, keepSessionId: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.id} <> ${keepSessionId}`));
+export async function revokeOtherSessions(tx: Tx, userId: string, keepSessionId: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.id} <> ${keepSessionId}`))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
-export async function revokeSessionsOfDevice(tx: Tx, restaurantId: string, deviceId: string) {
-  await tx.update(sessions).set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.restaurantId, restaurantId), eq(sessions.deviceId, deviceId), isNull(sessions.revokedAt)));
+export async function revokeSessionsOfDevice(tx: Tx, restaurantId: string, deviceId: string): Promise<EndedSession[]> {
+  return tx.update(sessions).set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.restaurantId, restaurantId), eq(sessions.deviceId, deviceId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id, restaurantId: sessions.restaurantId });
 }
 
 // ---- PIN sign-on: tenant-scoped (withTenant), every statement filtered on the restaurant. The tenant

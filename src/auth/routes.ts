@@ -2,11 +2,12 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
 import { asRefusal } from "./refusal";
 import { authPlugin } from "./plugin";
-import { announceSessionsEnded, chooseRestaurant, listRestaurantsOfUser, revokeAllSessions, revokeSession } from "./service";
+import { chooseRestaurant, listRestaurantsOfUser, revokeAllSessions, revokeSession } from "./service";
 import { auditSignInAt, completeTotp, signInWithPassword, type SignedIn } from "./sign-in";
 import { homeFor } from "./home";
 import { accountRoutes } from "./account-routes";
 import { stationRoutes } from "./station-routes";
+import { invitationRoutes } from "./invitation-routes";
 import { ChooseRestaurantPage, SignInPage, TotpPage } from "../../views/auth/sign-in";
 
 /** Only same-site paths may be a post-sign-in destination (no open redirect). */
@@ -15,7 +16,7 @@ export function safeNext(next: string | undefined): string {
 }
 
 function afterSignIn(result: SignedIn, next: string | undefined): string {
-  return { totp: "/sign-in/totp", "choose-restaurant": "/choose-restaurant", "change-password": "/account/password", home: safeNext(next) }[result.next];
+  return { totp: "/sign-in/totp", invitations: "/invitations", "choose-restaurant": "/choose-restaurant", "change-password": "/account/password", home: safeNext(next) }[result.next];
 }
 
 export function authRoutes(ctx: AppContext) {
@@ -73,17 +74,15 @@ export function authRoutes(ctx: AppContext) {
     .post("/sign-out", async ({ resolution, setSessionCookie, redirect }) => {
       const sessionId = resolution.pending?.sessionId ?? resolution.principal?.sessionId;
       if (sessionId) await revokeSession(db, sessionId);
-      if (sessionId && resolution.principal) await announceSessionsEnded(db, [resolution.principal.restaurant.id], { sessionIds: [sessionId] });
       await setSessionCookie(null);
       return redirect(resolution.device ? "/station" : "/sign-in", 303);
     }, { need: "public" })
     .post("/sign-out-everywhere", async ({ principal, setSessionCookie, redirect }) => {
       await revokeAllSessions(db, principal.user!.id);
-      const restaurants = await listRestaurantsOfUser(db, principal.user!.id);
-      await announceSessionsEnded(db, [principal.restaurant.id, ...restaurants.map((r) => r.restaurantId)], { userId: principal.user!.id });
       await setSessionCookie(null);
       return redirect("/sign-in", 303);
     }, { need: "staff.self" })
     .use(accountRoutes(ctx))
+    .use(invitationRoutes(ctx))
     .use(stationRoutes(ctx));
 }

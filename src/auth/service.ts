@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { appendEvent } from "../realtime/events";
-import { withSystem, withTenant } from "../db/tenant";
+import { withSystem, withTenant, type Tx } from "../db/tenant";
 import type { devices, restaurants } from "../db/schema";
 import { generateToken, sha256, verifyPassword } from "./secrets";
 import type { Actor, Role } from "./permissions";
@@ -19,6 +19,8 @@ export type Principal = {
   /** "pin": signed on at a station; "password": signed in at the sign-in page; null for a device or an API key. */
   sessionKind: "password" | "pin" | null;
   via: "session" | "device" | "api_key";
+  /** The API key a request came with (via "api_key"): revoking it ends that key's open streams. */
+  apiKeyId?: string | null;
 };
 
 /** A signed-in person who has not chosen a restaurant yet (or is between password and TOTP). */
@@ -91,9 +93,10 @@ async function resolveApiKey(db: Db, bearer: string): Promise<Resolution> {
   return withSystem(db, async (tx) => {
     const key = await q.findLiveApiKey(tx, sha256(bearer));
     if (!key) return EMPTY;
+    await q.touchApiKey(tx, key.restaurantId, key.id);
     const restaurant = await q.findRestaurant(tx, key.restaurantId);
     if (!restaurant) return EMPTY;
-    return { principal: { restaurant, actor: "integration", user: null, device: null, sessionId: null, sessionKind: null, via: "api_key" }, pending: null, device: null };
+    return { principal: { restaurant, actor: "integration", user: null, device: null, sessionId: null, sessionKind: null, via: "api_key", apiKeyId: key.id }, pending: null, device: null };
   });
 }
 
@@ -107,13 +110,28 @@ export async function startSession(db: Db, input: { userId: string; restaurantId
   return { token, session };
 }
 
-export const revokeSession = (db: Db, sessionId: string) => withSystem(db, (tx) => q.revokeSessionById(tx, sessionId));
-export const revokeAllSessions = (db: Db, userId: string) => withSystem(db, (tx) => q.revokeSessionsOfUser(tx, userId));
+/*
+ * Every way a session ends goes through these, and each one tells the live streams of the restaurants
+ * those sessions were in (a session.revoked event, which reaches the listener of every process), so a
+ * screen or an events API stream never outlives the session that opened it.
+ */
+export const revokeSession = (db: Db, sessionId: string) => ending(db, (tx) => q.revokeSessionById(tx, sessionId));
+export const revokeAllSessions = (db: Db, userId: string) => ending(db, (tx) => q.revokeSessionsOfUser(tx, userId));
 /** Signs off everyone at a station (its enrolment was revoked or replaced). */
-export const revokeDeviceSessions = (db: Db, restaurantId: string, deviceId: string) => withSystem(db, (tx) => q.revokeSessionsOfDevice(tx, restaurantId, deviceId));
+export const revokeDeviceSessions = (db: Db, restaurantId: string, deviceId: string) => ending(db, (tx) => q.revokeSessionsOfDevice(tx, restaurantId, deviceId));
 /** Ends a person's sessions in one restaurant (deactivated there, or their PIN was reset). */
 export const revokeSessionsInRestaurant = (db: Db, restaurantId: string, userId: string, kind?: "pin" | "password") =>
-  withSystem(db, (tx) => q.revokeSessionsInRestaurant(tx, restaurantId, userId, kind));
+  ending(db, (tx) => q.revokeSessionsInRestaurant(tx, restaurantId, userId, kind));
+/** Every session of a person but the one in use (after a password change). */
+export const revokeOtherSessions = (db: Db, userId: string, keepSessionId: string) => ending(db, (tx) => q.revokeOtherSessions(tx, userId, keepSessionId));
+
+async function ending(db: Db, revoke: (tx: Tx) => Promise<q.EndedSession[]>): Promise<q.EndedSession[]> {
+  const ended = await withSystem(db, revoke);
+  const byRestaurant = new Map<string, string[]>();
+  for (const s of ended) if (s.restaurantId) byRestaurant.set(s.restaurantId, [...(byRestaurant.get(s.restaurantId) ?? []), s.id]);
+  for (const [restaurantId, sessionIds] of byRestaurant) await announceSessionsEnded(db, [restaurantId], { sessionIds });
+  return ended;
+}
 
 // A real argon2id hash of a random string: verifying against it costs the same as a real check, so
 // "no such account" and "wrong password" take the same time.

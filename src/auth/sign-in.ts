@@ -7,13 +7,14 @@ import { EMAIL_PATTERN } from "../restaurants/service";
 import { checkPassword, listRestaurantsOfUser, revokeSession, startSession } from "./service";
 import { openSecret, recoveryCodeDigest } from "./secrets";
 import { verifyTotp } from "./totp";
+import { hasInvitations } from "./invitations";
 import * as q from "./queries";
 import { optionalText } from "../text";
 
 export type Client = { ip: string | null; userAgent: string | null };
 
 /** Where a freshly signed-in browser goes next. */
-export type SignedIn = { token: string; next: "totp" | "choose-restaurant" | "change-password" | "home" };
+export type SignedIn = { token: string; next: "totp" | "invitations" | "choose-restaurant" | "change-password" | "home" };
 
 export const WRONG_PASSWORD = "Email or password is not right";
 export const WRONG_CODE = "That code is not right. Check the time on your phone, or use one of your recovery codes.";
@@ -53,16 +54,19 @@ export async function signInWithPassword(ctx: AppContext, input: { email: string
   }
   await ctx.rateLimiter.forgive(limits);
   const restaurants = await listRestaurantsOfUser(db, user.id);
-  if (restaurants.length === 0) throw forbidden("Your account is not active in any restaurant. Ask an owner or manager to add you back.");
+  if (restaurants.length === 0 && !(await hasInvitations(db, user.id))) throw forbidden("Your account is not active in any restaurant. Ask an owner or manager to add you back.");
   const only = restaurants.length === 1 ? restaurants[0]!.restaurantId : null;
   const { token } = await startSession(db, { userId: user.id, restaurantId: only, kind: "password", totpPending: user.totpEnabled, ...client });
   if (user.totpEnabled) return { token, next: "totp" };
   if (only) await auditIn(ctx, { restaurantId: only, action: "signin.ok", actorUserId: user.id, ip: client.ip });
-  return { token, next: nextAfterSignIn(only, user.mustChangePassword) };
+  return { token, next: await nextAfterSignIn(ctx, user.id, only, user.mustChangePassword) };
 }
 
-const nextAfterSignIn = (restaurantId: string | null, mustChangePassword: boolean): SignedIn["next"] =>
-  !restaurantId ? "choose-restaurant" : mustChangePassword ? "change-password" : "home";
+/** Invitations waiting for them come first: "at their next sign-in" is when they answer them. */
+async function nextAfterSignIn(ctx: AppContext, userId: string, restaurantId: string | null, mustChangePassword: boolean): Promise<SignedIn["next"]> {
+  if (await hasInvitations(ctx.database.db, userId)) return "invitations";
+  return !restaurantId ? "choose-restaurant" : mustChangePassword ? "change-password" : "home";
+}
 
 /**
  * The second step: a 6-digit code from the authenticator app, or a one-time recovery code. On success
@@ -89,7 +93,7 @@ export async function completeTotp(ctx: AppContext, pending: { sessionId: string
     await auditIn(ctx, { restaurantId: session.restaurantId, action: "signin.ok", actorUserId: user.id, ip: client.ip, data: { secondFactor: method } });
   }
   if (method === "recovery code") await auditForUser(ctx, user.id, { action: "totp.recovery_code_used", ip: client.ip });
-  return { token, next: nextAfterSignIn(session.restaurantId, user.mustChangePassword) };
+  return { token, next: await nextAfterSignIn(ctx, user.id, session.restaurantId, user.mustChangePassword) };
 }
 
 type UserRow = NonNullable<Awaited<ReturnType<typeof q.findUserById>>>;

@@ -3,20 +3,21 @@ import type { AppContext } from "../context";
 import { authPlugin, isHtmx } from "../auth/plugin";
 import { asRefusal, fieldErrors } from "../auth/refusal";
 import type { Principal } from "../auth/service";
-import { createStation, enrolDevice, listDevices, listStations, revokeDevice, setStationActive, type EnrolInput } from "./service";
+import { createStation, enrolDevice, listDevicesWithLocks, listStations, revokeDevice, setStationActive, unlockDevice, type EnrolInput } from "./service";
 import { DeviceRow, StationsPage, StationsSection, type StationsPageProps } from "../../views/admin/stations/page";
 
 const FLASHES: Record<string, string> = {
   "station-created": "Station added.",
   "station-updated": "Station updated.",
   "device-revoked": "Device revoked. It no longer works, and anyone signed on there was signed off.",
+  "device-unlocked": "Station unlocked. Staff can sign on there again.",
 };
 
 /** Admin: kitchen stations, and the devices (station screens) enrolled in this restaurant. */
 export function deviceRoutes(ctx: AppContext) {
   const page = async (nonce: string, principal: Principal, extra: Partial<StationsPageProps> = {}) => {
     const rid = principal.restaurant.id;
-    const [stations, devices] = await Promise.all([listStations(ctx, rid), listDevices(ctx, rid)]);
+    const [stations, devices] = await Promise.all([listStations(ctx, rid), listDevicesWithLocks(ctx, rid)]);
     return StationsPage({
       nonce, restaurantName: principal.restaurant.name, userName: principal.user?.name ?? "", timeZone: principal.restaurant.timeZone,
       stations, devices, thisDeviceId: principal.device?.id ?? null, ...extra,
@@ -63,9 +64,17 @@ export function deviceRoutes(ctx: AppContext) {
     .post("/admin/devices/:id/revoke", async ({ principal, params, request, redirect, clientIp }) => {
       const device = await revokeDevice(ctx, { principal, ip: clientIp }, params.id);
       if (isHtmx(request)) {
-        const row = (await listDevices(ctx, principal.restaurant.id)).find((d) => d.id === device.id)!;
+        const row = (await listDevicesWithLocks(ctx, principal.restaurant.id)).find((d) => d.id === device.id)!;
         return DeviceRow({ device: row, timeZone: principal.restaurant.timeZone, isThis: row.id === principal.device?.id });
       }
       return redirect("/admin/stations?done=device-revoked", 303);
+    }, { need: "devices.manage" })
+    .post("/admin/devices/:id/unlock", async ({ principal, params, request, redirect, clientIp }) => {
+      const device = await unlockDevice(ctx, { principal, ip: clientIp }, params.id);
+      if (isHtmx(request)) {
+        const row = (await listDevicesWithLocks(ctx, principal.restaurant.id)).find((d) => d.id === device.id)!;
+        return DeviceRow({ device: row, timeZone: principal.restaurant.timeZone, isThis: row.id === principal.device?.id });
+      }
+      return redirect("/admin/stations?done=device-unlocked", 303);
     }, { need: "devices.manage" });
 }

@@ -7,6 +7,8 @@ import { badRequest, conflict, notFound } from "../http/errors";
 import { generateToken, sha256 } from "../auth/secrets";
 import { revokeDeviceSessions, revokeSession, type Device, type Principal } from "../auth/service";
 import { deviceKindEnum } from "../db/schema";
+import { RULES } from "../ops/rate-limit";
+import { unlockStation } from "../auth/station-lock";
 import * as q from "./queries";
 import { requiredText } from "../text";
 
@@ -117,6 +119,26 @@ export async function revokeDevice(ctx: AppContext, a: Actor, deviceId: string) 
     return row;
   });
   await revokeDeviceSessions(ctx.database.db, rid, deviceId);
+  return device;
+}
+
+/** The devices list with each live station's wrong-PIN lock, if any (minutes left). */
+export async function listDevicesWithLocks(ctx: AppContext, restaurantId: string) {
+  const rows = await listDevices(ctx, restaurantId);
+  return Promise.all(rows.map(async (d) => {
+    const lock = d.revokedAt ? null : await ctx.rateLimiter.blocked([[RULES.pinDevice, d.id]]);
+    return { ...d, lockedMinutes: lock ? Math.ceil(lock.retryAfterSeconds / 60) : null };
+  }));
+}
+
+/** Admin's Unlock: lifts a station's wrong-PIN lock at once, audited. */
+export async function unlockDevice(ctx: AppContext, a: Actor, deviceId: string) {
+  const rid = a.principal.restaurant.id;
+  if (!UUID.test(deviceId)) throw notFound("No such device here.");
+  const device = await withTenant(ctx.database.db, rid, (tx) => q.findDevice(tx, rid, deviceId));
+  if (!device || device.revokedAt) throw notFound("No such device here.");
+  await unlockStation(ctx, device);
+  await withTenant(ctx.database.db, rid, (tx) => recordAudit(tx, { ...who(a), action: "device.unlocked", data: { deviceId, name: device.name, via: "admin" } }));
   return device;
 }
 

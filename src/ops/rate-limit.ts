@@ -13,6 +13,8 @@ export interface CounterStore {
   /** Takes one back: the attempt turned out to be a legitimate one. */
   decrement(key: string): Promise<void>;
   reset(key: string): Promise<void>;
+  /** The key's count and the ms left in its window, without counting; null when there is no window. */
+  peek(key: string): Promise<{ count: number; resetInMs: number } | null>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,12 @@ export class MemoryCounterStore implements CounterStore {
 
   async reset(key: string) {
     this.windows.delete(key);
+  }
+
+  async peek(key: string) {
+    const w = this.windows.get(key);
+    const now = this.now();
+    return w && w.resetAt > now ? { count: w.count, resetInMs: w.resetAt - now } : null;
   }
 
   async close() {
@@ -83,6 +91,12 @@ export class RedisCounterStore implements CounterStore {
     await this.redis.del(this.prefix + key);
   }
 
+  async peek(key: string) {
+    const [count, ttl] = await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec() as [[Error | null, string | null], [Error | null, number]];
+    if (count[1] === null || ttl[1] < 0) return null;
+    return { count: Number(count[1]), resetInMs: ttl[1] };
+  }
+
   async close() {
     this.redis.disconnect();
   }
@@ -98,6 +112,8 @@ export const RULES = {
   signInIp: { name: "signin-ip", limit: 50, windowMs: 15 * MINUTE, message: "Too many sign-in attempts from this network." },
   pinDevice: { name: "pin-device", limit: 10, windowMs: 15 * MINUTE, message: "Too many wrong PINs on this station." },
   pinIp: { name: "pin-ip", limit: 50, windowMs: 15 * MINUTE, message: "Too many wrong PINs from this network." },
+  /** While a station is locked, a manager's PIN lifts the lock; those tries are guesses too, and few. */
+  pinUnlockDevice: { name: "pin-unlock-device", limit: 5, windowMs: 15 * MINUTE, message: "Too many tries to unlock this station." },
   totpAccount: { name: "totp-account", limit: 10, windowMs: 15 * MINUTE, message: "Too many wrong codes for this account." },
 } satisfies Record<string, LimitRule>;
 
@@ -105,7 +121,7 @@ export const RULES = {
 export type LimitKey = readonly [LimitRule, string | null | undefined];
 
 export class RateLimitedError extends HttpError {
-  constructor(rule: LimitRule, readonly retryAfterSeconds: number) {
+  constructor(readonly rule: LimitRule, readonly retryAfterSeconds: number) {
     super(429, "rate_limited", `${rule.message} Please wait ${humanWait(retryAfterSeconds)} and try again.`, undefined, { "retry-after": String(retryAfterSeconds) });
   }
 }
@@ -143,6 +159,20 @@ export class RateLimiter {
 
   async reset(keys: readonly LimitKey[]): Promise<void> {
     for (const [rule, id] of keys) if (id) await this.safely(() => this.store.reset(keyOf(rule, id)));
+  }
+
+  /** The key over its limit with the longest wait, without counting an attempt; null when none is. */
+  async blocked(keys: readonly LimitKey[]): Promise<RateLimitedError | null> {
+    let refusal: RateLimitedError | null = null;
+    for (const [rule, id] of keys) {
+      if (!id) continue;
+      const hit = await this.safely(() => this.store.peek(keyOf(rule, id)));
+      if (hit && hit.count >= rule.limit) {
+        const wait = Math.max(1, Math.ceil(hit.resetInMs / 1000));
+        if (!refusal || wait > refusal.retryAfterSeconds) refusal = new RateLimitedError(rule, wait);
+      }
+    }
+    return refusal;
   }
 
   close() {

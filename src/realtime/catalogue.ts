@@ -29,10 +29,11 @@ export type EventCatalogue = {
   };
   "station.created": { stationId: string };
   "station.updated": { stationId: string; active: boolean };
-  /** These three end a live stream's right to listen (see the hub). */
+  /** These four end a live stream's right to listen (see the hub). */
   "device.revoked": { deviceId: string };
   "session.revoked": { sessionIds?: string[]; userId?: string };
   "staff.deactivated": { userId: string };
+  "api_key.revoked": { apiKeyId: string };
 };
 
 export type EventType = keyof EventCatalogue;
@@ -41,7 +42,7 @@ export type EventData<K extends EventType> = EventCatalogue[K];
 /** The names at run time, for the test that each is emitted and for checking a name from outside. */
 export const EVENT_TYPES = [
   "order.created", "order.fired", "order.updated", "order.line_removed", "order.status", "kitchen.bumped", "kitchen.recalled", "kitchen.void_acknowledged",
-  "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated",
+  "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked",
 ] as const satisfies readonly EventType[];
 
 // Fails to compile when a catalogue entry is missing from EVENT_TYPES.

@@ -13,16 +13,28 @@ export type Sink = {
   /** Sends a fragment with the seq it brings the screen up to; false when the stream is gone. */
   send: (seq: number, html: string) => boolean;
   close: () => void;
-  deviceId: string | null;
-  sessionId: string | null;
-  userId: string | null;
-};
+} & Holder;
+
+/** Whose grant keeps a stream open: the device, session, person or API key it was opened with. */
+export type Holder = { deviceId: string | null; sessionId: string | null; userId: string | null; apiKeyId?: string | null };
 
 type Group = { render: Render; scope: string; sinks: Set<Sink> };
 type Restaurant = { unsubscribe: () => void; groups: Map<string, Group>; queue: Promise<void> };
 
-/** Events that end a screen's right to listen: its device was revoked, its session or its person ended. */
-export const REVOKE_EVENTS = new Set<string>(["device.revoked", "session.revoked", "staff.deactivated"] satisfies EventType[]);
+/** Events that end a stream's right to listen: its device, session, person or API key was revoked. */
+export const REVOKE_EVENTS = new Set<string>(["device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked"] satisfies EventType[]);
+
+/**
+ * Does this event end the grant a stream was opened with? The one rule for every live stream (screens
+ * through the hub, GET /api/v1/events directly); the events reach every process through the bus.
+ */
+export function revokes(e: EventRow, h: Holder): boolean {
+  if (isEvent(e, "device.revoked")) return h.deviceId === e.data.deviceId;
+  if (isEvent(e, "session.revoked")) return !!((h.sessionId && e.data.sessionIds?.includes(h.sessionId)) || (e.data.userId && h.userId === e.data.userId));
+  if (isEvent(e, "staff.deactivated")) return h.userId === e.data.userId;
+  if (isEvent(e, "api_key.revoked")) return h.apiKeyId === e.data.apiKeyId;
+  return false;
+}
 
 export type Hub = ReturnType<typeof createHub>;
 
@@ -32,14 +44,9 @@ export function createHub(bus: EventBus, log: Pick<Logger, "error" | "warn">) {
   function closeRevoked(r: Restaurant, events: EventRow[]) {
     for (const e of events) {
       if (!REVOKE_EVENTS.has(e.type)) continue;
-      const deviceId = isEvent(e, "device.revoked") ? e.data.deviceId : undefined;
-      const sessionIds = isEvent(e, "session.revoked") ? e.data.sessionIds : undefined;
-      const userId = isEvent(e, "session.revoked") || isEvent(e, "staff.deactivated") ? e.data.userId : undefined;
       for (const group of r.groups.values()) {
         for (const sink of group.sinks) {
-          const revoked = (deviceId && sink.deviceId === deviceId) || (sink.sessionId && sessionIds?.includes(sink.sessionId))
-            || (userId && sink.userId === userId);
-          if (revoked) {
+          if (revokes(e, sink)) {
             group.sinks.delete(sink);
             sink.close();
           }

@@ -141,8 +141,9 @@ export function createSseResponse(options: SseOptions): Response {
   return new Response(body, {
     headers: {
       "content-type": "text/event-stream",
+      // no-store: every stream is someone's (a session, a device, an API key) and never worth keeping.
       // no-transform: a compressing proxy would buffer the stream and hold events back.
-      "cache-control": "no-cache, no-transform",
+      "cache-control": "no-store, no-transform",
       // nginx buffers responses by default, which would hold events back the same way.
       "x-accel-buffering": "no",
     },

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { withSystem } from "../db/tenant";
-import { conflict, badRequest } from "../http/errors";
+import { conflict, badRequest, HttpError } from "../http/errors";
 import { generatePassword, generateToken, hashPassword, sha256 } from "../auth/secrets";
 import { isUniqueViolation } from "../db/errors";
 import * as q from "./queries";
@@ -86,4 +86,11 @@ function insertAll(db: Db, input: NewRestaurant, passwordHash: string, newPasswo
     await q.insertApiKey(tx, { restaurantId: restaurant.id, name: "Default key", prefix: apiKey.slice(0, 12), keyHash: sha256(apiKey) });
     return { restaurant, ownerId: owner.id, ownerPassword, apiKey };
   });
+}
+
+/** The restaurant with this slug, for the CLI; a clear 404 naming the slug otherwise. */
+export async function restaurantBySlug(db: Db, slug: string) {
+  const restaurant = await withSystem(db, (tx) => q.findRestaurantBySlug(tx, slug));
+  if (!restaurant) throw new HttpError(404, "not_found", `No restaurant with slug "${slug}".`, "slug");
+  return restaurant;
 }

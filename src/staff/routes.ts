@@ -10,8 +10,8 @@ import { StaffListPage, StaffRow } from "../../views/admin/staff/list";
 import { EditStaffPage, NewStaffPage } from "../../views/admin/staff/form";
 
 const FLASHES: Record<string, string> = {
-  created: "Added to the staff.",
-  "created-existing": "Added. They already had an account (at another restaurant) and sign in with their own password.",
+  created: "Added to the staff. If that email already has an account, they keep their own password and join when they accept at their next sign-in.",
+  withdrawn: "Invitation withdrawn.",
   role: "Role saved.",
   pin: "PIN set. Tell them in person.",
   "pin-removed": "PIN removed.",
@@ -64,8 +64,9 @@ export function staffRoutes(ctx: AppContext) {
       { need: "staff.manage" })
     .post("/admin/staff", async ({ nonce, principal, body, set, redirect, clientIp }) => {
       try {
-        const { existingAccount } = await staff.createStaff(ctx, { principal, ip: clientIp }, body);
-        return redirect(`/admin/staff?done=${existingAccount ? "created-existing" : "created"}`, 303);
+        // One answer whether or not the email already had an account: nothing here may tell.
+        await staff.createStaff(ctx, { principal, ip: clientIp }, body);
+        return redirect("/admin/staff?done=created", 303);
       } catch (error) {
         const e = asRefusal(error, set);
         return NewStaffPage({ ...frame(nonce, principal), rules: PASSWORD_RULES, canManageOwners: canManageOwners(principal), values: body, errors: fieldErrors(e) });
@@ -81,9 +82,13 @@ export function staffRoutes(ctx: AppContext) {
       { need: "staff.manage", query: t.Object({ done: t.Optional(t.String()) }) })
     .post("/admin/staff/:id/role", (c) => change(c, "role", () => staff.changeRole(ctx, { principal: c.principal, ip: c.clientIp }, c.params.id, c.body.role)),
       { need: "staff.manage", body: t.Object({ role: t.String({ maxLength: 20 }) }) })
-    .post("/admin/staff/:id/active", (c) => {
+    .post("/admin/staff/:id/active", async (c) => {
       const active = c.body.active === "true";
-      return change(c, active ? "reactivated" : "deactivated", () => staff.setActive(ctx, { principal: c.principal, ip: c.clientIp }, c.params.id, active));
+      const actor = { principal: c.principal, ip: c.clientIp };
+      // Deactivating an invitation nobody accepted withdraws it: no row or page is left, so htmx swaps
+      // the row out and a plain form goes back to the list.
+      if (!active && (await staff.withdrawInvitation(ctx, actor, c.params.id))) return isHtmx(c.request) ? "" : c.redirect("/admin/staff?done=withdrawn", 303);
+      return change(c, active ? "reactivated" : "deactivated", () => staff.setActive(ctx, actor, c.params.id, active));
     }, { need: "staff.manage", body: t.Object({ active: t.Union([t.Literal("true"), t.Literal("false")]) }) })
     .post("/admin/staff/:id/pin", (c) => {
       const remove = c.body.remove === "1";

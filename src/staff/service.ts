@@ -64,38 +64,51 @@ function validateNewStaff(a: Actor, input: NewStaff): ValidNewStaff {
 
 /**
  * Adds a person to the staff. A new email becomes a new account (owners and managers get the temporary
- * password, to be changed at first sign-in); an email that already has an account (they work at another
- * restaurant too) gets a membership here and keeps their own password.
+ * password, to be changed at first sign-in). An email that already has an account becomes an invitation
+ * that grants nothing until that person accepts it at their next sign-in: this restaurant must not
+ * attach someone without their consent, nor learn anything about their account (not its name, not its
+ * other restaurants). So every input is checked, and a given password hashed, the same way whether or
+ * not the account exists, and the answer is the same; the row shows the name typed here.
  */
-export async function createStaff(ctx: AppContext, a: Actor, input: NewStaff): Promise<{ member: StaffMember; existingAccount: boolean }> {
+export async function createStaff(ctx: AppContext, a: Actor, input: NewStaff): Promise<{ member: StaffMember }> {
   const rid = a.principal.restaurant.id;
   const v = validateNewStaff(a, input);
   const digest = v.pin ? pinDigest(ctx.config.pinPepper, rid, v.pin) : null;
-  const existing = v.email ? await withSystem(ctx.database.db, (tx) => people.findUserByEmail(tx, v.email!)) : null;
-  let passwordHash: string | null = null;
-  if (!existing && v.password !== null) {
+  if (v.password !== null) {
     const problem = passwordProblem(v.password, v);
     if (problem) throw badRequest(problem, "password");
-    passwordHash = await hashPassword(v.password);
   }
-  if (!existing && MANAGERS.includes(v.role) && !passwordHash) throw badRequest("Set a temporary password; they choose their own at first sign-in.", "password");
+  if (MANAGERS.includes(v.role) && v.password === null) throw badRequest("Set a temporary password; they choose their own at first sign-in.", "password");
+  const passwordHash = v.password === null ? null : await hashPassword(v.password);
   // Asked as the tenant: only the database compares PIN digests for it (drizzle/0006). A race past this
   // check meets the unique index below.
   if (digest && (await withTenant(ctx.database.db, rid, (tx) => q.pinTaken(tx, rid, digest)))) throw conflict(PIN_TAKEN, "pin");
   try {
     const membershipId = await withSystem(ctx.database.db, async (tx) => {
+      const existing = v.email ? await people.findUserByEmail(tx, v.email) : null;
       if (existing && (await q.isMember(tx, rid, existing.id))) throw conflict(`${v.email} is already on the staff here.`, "email");
-      const user = existing ?? await people.insertUser(tx, { name: v.name, email: v.email, passwordHash, mustChangePassword: !!passwordHash });
+      if (existing) return invite(tx, a, existing.id, v, digest);
+      const user = await people.insertUser(tx, { name: v.name, email: v.email, passwordHash, mustChangePassword: !!passwordHash });
       const m = await people.insertMembership(tx, { restaurantId: rid, userId: user.id, role: v.role, pinDigest: digest });
-      await recordAudit(tx, { ...auditBase(a), action: "staff.created", data: { membershipId: m.id, userId: user.id, name: user.name, role: v.role, pin: !!digest, existingAccount: !!existing } });
+      await recordAudit(tx, { ...auditBase(a), action: "staff.created", data: { membershipId: m.id, userId: user.id, name: user.name, role: v.role, pin: !!digest } });
       return m.id;
     });
-    return { member: await getStaff(ctx, rid, membershipId), existingAccount: !!existing };
+    return { member: await getStaff(ctx, rid, membershipId) };
   } catch (error) {
     // Two managers racing for the same PIN or email: the unique index decides, the loser is told plainly.
     if (isUniqueViolation(error)) throw conflict(constraintOf(error)?.includes("pin") ? PIN_TAKEN : "That email is already in use.", constraintOf(error)?.includes("pin") ? "pin" : "email");
     throw error;
   }
+}
+
+/** A membership that waits for its person's consent: inactive, with the name this restaurant typed. */
+async function invite(tx: Tx, a: Actor, userId: string, v: ValidNewStaff, digest: string | null): Promise<string> {
+  const m = await people.insertMembership(tx, {
+    restaurantId: a.principal.restaurant.id, userId, role: v.role, pinDigest: digest, active: false,
+    invitationPending: true, invitedName: v.name, invitedBy: a.principal.user?.id ?? null,
+  });
+  await recordAudit(tx, { ...auditBase(a), action: "staff.invited", data: { membershipId: m.id, name: v.name, role: v.role, pin: !!digest } });
+  return m.id;
 }
 
 function constraintOf(error: unknown): string | undefined {
@@ -136,6 +149,8 @@ export async function changeRole(ctx: AppContext, a: Actor, membershipId: string
 /** Deactivating ends every session they have here at once; their history stays. */
 export async function setActive(ctx: AppContext, a: Actor, membershipId: string, active: boolean): Promise<StaffMember> {
   const rid = a.principal.restaurant.id;
+  // An invitation is accepted by its person at sign-in, never for them; withdrawInvitation removes one.
+  if ((await getStaff(ctx, rid, membershipId)).invitationPending) throw conflict("They join when they accept the invitation at their next sign-in; it cannot be accepted for them.", "active");
   const member = await changeMember(ctx, a, membershipId, async (tx, member) => {
     if (member.active === active) return member;
     if (!active && member.userId === a.principal.user?.id) throw badRequest("You cannot deactivate yourself. Ask another manager or owner.", "active");
@@ -148,6 +163,16 @@ export async function setActive(ctx: AppContext, a: Actor, membershipId: string,
   });
   if (!active) await revokeSessionsInRestaurant(ctx.database.db, rid, member.userId);
   return getStaff(ctx, rid, membershipId);
+}
+
+/** Withdraws an invitation nobody accepted yet; false if the member is not a pending invitation. */
+export async function withdrawInvitation(ctx: AppContext, a: Actor, membershipId: string): Promise<boolean> {
+  if (!(await getStaff(ctx, a.principal.restaurant.id, membershipId)).invitationPending) return false;
+  await changeMember(ctx, a, membershipId, async (tx, member) => {
+    await q.deletePendingMembership(tx, a.principal.restaurant.id, membershipId);
+    await recordAudit(tx, { ...auditBase(a), action: "staff.invitation_withdrawn", data: { membershipId, name: member.name } });
+  });
+  return true;
 }
 
 /** Sets a new PIN (or removes it with null); clears any lock, and signs them off the stations (the old PIN may have leaked). */
@@ -191,6 +216,7 @@ export async function setTemporaryPassword(ctx: AppContext, a: Actor, membership
   const member = await getStaff(ctx, rid, membershipId);
   requireOwnerPowerFor(a, member.role);
   if (member.userId === a.principal.user?.id) throw badRequest("To change your own password, use Change password.", "password");
+  if (member.invitationPending) throw conflict("They have not accepted the invitation yet, so their password is not this restaurant's to set.", "password");
   if (!member.email) throw badRequest("This person has no email, so no password: they sign on with their PIN.", "password");
   const problem = passwordProblem(password, member);
   if (problem) throw badRequest(problem, "password");

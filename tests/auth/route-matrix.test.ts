@@ -6,6 +6,7 @@ import { DEVICE_COOKIE, makeDevice, makeRestaurant, makeStaff, SESSION_COOKIE, s
 import { allows, ROLES, type Actor, type Permission } from "../../src/auth/permissions";
 import { startSession } from "../../src/auth/service";
 import { withSystem } from "../../src/db/tenant";
+import { rowsOf } from "../../src/db/client";
 
 // Real argon2id, Postgres and Redis on a shared 2-core machine: give each test room.
 setDefaultTimeout(30_000);
@@ -15,7 +16,7 @@ setDefaultTimeout(30_000);
  * caller through to the handler (which may still refuse bad input); "denied" means the need refused it.
  */
 
-type Ids = { memberId: string; stationId: string; deviceId: () => Promise<string> };
+type Ids = { memberId: string; stationId: string; deviceId: () => Promise<string>; keyId?: string };
 type Route = { method: "GET" | "POST"; path: (ids: Ids) => string | Promise<string>; need: Permission; form?: Record<string, string>; onlyFor?: Actor[] };
 
 const ROUTES: Route[] = [
@@ -52,11 +53,17 @@ const ROUTES: Route[] = [
   { method: "POST", path: (i) => `/admin/stations/${i.stationId}/active`, need: "devices.manage", form: { active: "true" } },
   { method: "POST", path: () => "/admin/devices", need: "devices.manage", form: { name: "", kind: "pos" } },
   { method: "POST", path: async (i) => `/admin/devices/${await i.deviceId()}/revoke`, need: "devices.manage" },
+  { method: "POST", path: async (i) => `/admin/devices/${await i.deviceId()}/unlock`, need: "devices.manage" },
+  { method: "GET", path: () => "/admin/api-keys", need: "apikeys.manage" },
+  { method: "POST", path: () => "/admin/api-keys", need: "apikeys.manage", form: { name: "" } },
+  // One key for every caller: the first allowed one revokes it, the rest are told it is already revoked (409).
+  { method: "POST", path: (i) => `/admin/api-keys/${i.keyId ?? "*"}/revoke`, need: "apikeys.manage" },
+  { method: "POST", path: (i) => `/admin/api-keys/${i.keyId ?? "*"}/rotate`, need: "apikeys.manage" },
   { method: "GET", path: () => "/admin/audit", need: "audit.view" },
 ];
 
 /** Prefixes of the routes this feature owns: every one of them must be in the table above. */
-const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit)/];
+const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit|api-keys)/];
 
 type Caller = { name: string; actor: Actor | null; outsider?: boolean; cookie: () => Promise<string> };
 
@@ -83,6 +90,7 @@ describe("every identity route against every caller", () => {
       memberId: staff.server!.membership.id,
       stationId: station!.id,
       deviceId: async () => (await makeDevice(db.db, rid, "pos")).device.id,
+      keyId: rowsOf<{ id: string }>(await withSystem(db.db, (tx) => tx.execute(sql`select id from api_keys where restaurant_id = ${rid}`)))[0]!.id,
     };
     const pos = await makeDevice(db.db, rid, "pos");
     const kds = await makeDevice(db.db, rid, "kds", { pinless: true });
@@ -120,7 +128,7 @@ describe("every identity route against every caller", () => {
   it("has every owned route in the table", () => {
     const owned = app.routes.filter((r) => OWNED.some((re) => re.test(r.path))).map((r) => `${r.method} ${r.path.replace(/:id/, "*")}`);
     const table = ROUTES.map((r) => `${r.method} ${String(r.path({ memberId: "*", stationId: "*", deviceId: async () => "*" })).replace(/[0-9a-f-]{36}/, "*")}`);
-    for (const route of owned) if (!route.includes("/admin/devices/")) expect(table).toContain(route);
+    for (const route of owned) if (!route.includes("/admin/devices/")) expect(table).toContain(route.replace(/:id/, "*"));
     expect(owned.length).toBe(ROUTES.length);
   });
 

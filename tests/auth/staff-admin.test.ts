@@ -71,13 +71,17 @@ describe("staff admin", () => {
     expect(signedIn.headers.get("location")).toBe("/account/password");
   });
 
-  it("adds someone who already has an account elsewhere without touching their password", async () => {
+  it("invites someone who already has an account elsewhere without touching their password; they join on accepting", async () => {
     const other = await makeRestaurant(db.db, "staffadmin-other");
     const elsewhere = await makeStaff(db.db, other.id, "server", { email: "roamer@staff.test" });
     const res = await post(manager.cookie, "/admin/staff", newStaff({ name: "Roamer", role: "cashier", email: "roamer@staff.test", pin: "9753", password: "ignored ignored ignored" }));
-    expect(res.headers.get("location")).toBe("/admin/staff?done=created-existing");
+    expect(res.headers.get("location")).toBe("/admin/staff?done=created");
     expect(await n(sql`select count(*)::int as n from memberships where user_id = ${elsewhere.user.id}`)).toBe(2);
-    expect((await app.handle(req("/sign-in", { form: { email: "roamer@staff.test", password: elsewhere.password } }))).status).toBe(303);
+    const signedIn = await app.handle(req("/sign-in", { form: { email: "roamer@staff.test", password: elsewhere.password } }));
+    expect(signedIn.headers.get("location")).toBe("/invitations");
+    const [invite] = await q<{ id: string }>(sql`select id from memberships where user_id = ${elsewhere.user.id} and restaurant_id = ${rid}`);
+    expect((await post(cookieHeader(signedIn), `/invitations/${invite!.id}/accept`, {})).status).toBe(303);
+    expect(await n(sql`select count(*)::int as n from memberships where user_id = ${elsewhere.user.id} and active`)).toBe(2);
   });
 
   const refusals: [string, Record<string, string>, number, string][] = [

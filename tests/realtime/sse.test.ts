@@ -185,7 +185,7 @@ describe("createSseResponse", () => {
   it("answers with event-stream headers that keep proxies from buffering", () => {
     const { response, abort } = open();
     expect(response.headers.get("content-type")).toBe("text/event-stream");
-    expect(response.headers.get("cache-control")).toBe("no-cache, no-transform");
+    expect(response.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(response.headers.get("x-accel-buffering")).toBe("no");
     abort();
   });

@@ -1,12 +1,13 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import { Layout } from "../layout";
 
-export type AdminSection = "menu" | "staff" | "stations" | "reports" | "settings" | "audit";
+export type AdminSection = "menu" | "staff" | "stations" | "reports" | "settings" | "audit" | "api-keys";
 
 const SECTIONS: [AdminSection, string, string][] = [
   ["menu", "Menu", "/admin/menu"],
   ["staff", "Staff", "/admin/staff"],
   ["stations", "Stations & devices", "/admin/stations"],
+  ["api-keys", "API keys", "/admin/api-keys"],
   ["audit", "Audit log", "/admin/audit"],
 ];
 

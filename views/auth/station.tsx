@@ -17,6 +17,8 @@ export type StationPadProps = {
   selected?: string | null;
   error?: string;
   notice?: string;
+  /** Too many wrong PINs: the pad takes only an owner's or manager's PIN until the lock ends. */
+  lock?: { minutes: number; message: string } | null;
 };
 
 function head(nonce: string) {
@@ -52,8 +54,9 @@ export function StationPadPage(p: StationPadProps) {
             <a class="btn" href={p.screenHref}>Open the screen without a PIN</a>
           ) : ""}
         </header>
+        {p.lock ? <StationLocked message={p.lock.message} /> : ""}
         <form class="station-form" method="post" action="/station/pin" novalidate>
-          {p.members.length ? (
+          {p.members.length && !p.lock ? (
             <fieldset class="who">
               <legend>Who is signing on? <span class="muted">(optional)</span></legend>
               <div class="tiles">
@@ -70,20 +73,30 @@ export function StationPadPage(p: StationPadProps) {
           ) : ""}
           <section class="pad" aria-labelledby="pin-label">
             {p.error ? <p class="flash error" id="pin-error" role="alert" safe>{p.error}</p> : ""}
-            <label id="pin-label" for="pin" class="pin-label">{p.signedOn ? "Switch user: enter a PIN" : "Enter your PIN"}</label>
+            <label id="pin-label" for="pin" class="pin-label">{p.lock ? "Manager PIN to unlock" : p.signedOn ? "Switch user: enter a PIN" : "Enter your PIN"}</label>
             <input id="pin" name="pin" class="pin-input" type="password" inputmode="numeric" pattern="[0-9]*" minlength="4" maxlength="6"
               autocomplete="off" required autofocus aria-describedby={p.error ? "pin-hint pin-error" : "pin-hint"} data-pin-input />
-            <p class="muted hint" id="pin-hint">4 to 6 digits, then Sign on.</p>
+            <p class="muted hint" id="pin-hint">{p.lock ? `Staff PINs work again in ${p.lock.minutes} min.` : "4 to 6 digits, then Sign on."}</p>
             <div class="keys" data-pin-keys hidden>
               {KEYS.map((k) => k === "clear" ? <button type="button" class="key key-aux" data-key="clear">Clear</button>
                 : k === "back" ? <button type="button" class="key key-aux" data-key="back" aria-label="Delete last digit">⌫</button>
                 : <button type="button" class="key" data-key={k}>{k}</button>)}
             </div>
-            <button class="btn primary pin-go" type="submit">Sign on</button>
+            <button class="btn primary pin-go" type="submit">{p.lock ? "Unlock" : "Sign on"}</button>
           </section>
         </form>
       </main>
     </Layout>
+  );
+}
+
+/** The lock banner: what happened, when it ends by itself, and who can end it now. */
+function StationLocked(p: { message: string }) {
+  return (
+    <section class="station-locked" role="alert" aria-labelledby="locked-title">
+      <h2 id="locked-title">This station is locked</h2>
+      <p safe>{p.message}</p>
+    </section>
   );
 }
 

@@ -52,6 +52,14 @@ export const memberships = pgTable("memberships", {
   pinFailures: integer("pin_failures").notNull().default(0),
   pinLockedUntil: timestamp("pin_locked_until", { withTimezone: true }),
   active: boolean("active").notNull().default(true),
+  /**
+   * An invitation to an account that already existed: it grants nothing (active is false) until that
+   * person accepts at their next sign-in. invitedName is what the inviting manager typed, shown here
+   * instead of the account's own name, which this restaurant has no right to learn before then.
+   */
+  invitationPending: boolean("invitation_pending").notNull().default(false),
+  invitedName: text("invited_name"),
+  invitedBy: uuid("invited_by"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -84,6 +92,10 @@ export const apiKeys = pgTable("api_keys", {
   /** First characters of the key, shown in admin so a key can be recognised without storing it. */
   prefix: text("prefix").notNull(),
   keyHash: text("key_hash").notNull().unique(),
+  /** Who made it in admin; null for the CLI and the restaurant's first key. */
+  createdBy: uuid("created_by"),
+  /** Touched at most once a minute by requests carrying the key. */
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   createdAt: createdAt(),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
 }, (t) => [

@@ -8,6 +8,7 @@ export const AUDIT_FILTERS = [
   { key: "staff", label: "Staff changes", prefixes: ["staff."] },
   { key: "devices", label: "Stations & devices", prefixes: ["device.", "station."] },
   { key: "override", label: "Manager overrides", prefixes: ["override."] },
+  { key: "api-keys", label: "API keys", prefixes: ["api_key."] },
 ];
 
 const LABELS: Record<string, string> = {
@@ -22,6 +23,9 @@ const LABELS: Record<string, string> = {
   "device.enrolled": "Enrolled a device", "device.revoked": "Revoked a device",
   "station.created": "Added a station", "station.deactivated": "Deactivated a station", "station.reactivated": "Reactivated a station",
   "override.granted": "Manager override", "override.refused": "Override refused",
+  "api_key.created": "Created an API key", "api_key.revoked": "Revoked an API key", "api_key.rotated": "Rotated an API key",
+  "device.unlocked": "Unlocked a station after wrong PINs",
+  "staff.invited": "Invited an existing account", "staff.invitation_accepted": "Accepted an invitation", "staff.invitation_declined": "Declined an invitation",
 };
 
 export type AuditEntryRow = {

@@ -51,7 +51,7 @@ export function NewStaffPage(p: Frame & { rules: string; canManageOwners: boolea
         <FieldError id="pin" message={e.pin} />
         <label for="password">Temporary password <span class="muted">(owners and managers)</span></label>
         <input id="password" name="password" type="password" maxlength="200" autocomplete="new-password" {...describedBy("password", { hint: true, error: e.password })} />
-        <p class="muted hint" id="password-hint" safe>{`${p.rules} They choose their own at first sign-in. Not needed if the email already has an account.`}</p>
+        <p class="muted hint" id="password-hint" safe>{`${p.rules} They choose their own at first sign-in. If the email already has an account, they keep their own password and join when they accept at their next sign-in.`}</p>
         <FieldError id="password" message={e.password} />
         <button class="btn primary" type="submit">Add to staff</button>
       </form>
@@ -75,7 +75,7 @@ export function EditStaffPage(p: EditStaffProps) {
       <p><a href="/admin/staff">← Staff</a></p>
       <p class="muted">
         <span safe>{`${ROLE_LABELS[m.role]}${m.email ? ` · ${m.email}` : " · PIN only"}`}</span>
-        {m.active ? "" : <span class="badge">Deactivated</span>}
+        {m.invitationPending ? <span class="badge warn">Invited: joins when they accept at their next sign-in</span> : m.active ? "" : <span class="badge">Deactivated</span>}
         {m.pinLocked ? <span class="badge crit">PIN locked</span> : ""}
       </p>
       <Flash message={e.form} kind="error" />
@@ -103,7 +103,7 @@ export function EditStaffPage(p: EditStaffProps) {
               <button class="btn" type="submit">Unlock PIN</button>
             </form>
           ) : ""}
-          {m.email && !p.isSelf ? (
+          {m.email && !p.isSelf && !m.invitationPending ? (
             <form class="card stack admin-form" method="post" action={`${base}/password`} novalidate>
               <h2>Temporary password</h2>
               <p class="muted">For someone who forgot theirs. They are signed out everywhere and choose a new one at sign-in.</p>
@@ -114,7 +114,14 @@ export function EditStaffPage(p: EditStaffProps) {
               <button class="btn" type="submit">Set temporary password</button>
             </form>
           ) : ""}
-          {p.isSelf ? "" : (
+          {p.isSelf ? "" : m.invitationPending ? (
+            <form class="card row admin-form" method="post" action={`${base}/active`}>
+              <input type="hidden" name="active" value="false" />
+              <span class="grow">They have not accepted yet. Withdrawing removes the invitation.</span>
+              <FieldError id="active" message={e.active ?? e.password} />
+              <button class="btn danger" type="submit">Withdraw invitation</button>
+            </form>
+          ) : (
             <form class="card row admin-form" method="post" action={`${base}/active`}>
               <input type="hidden" name="active" value={m.active ? "false" : "true"} />
               <span class="grow">{m.active ? "Deactivating signs them out of this restaurant everywhere, at once." : "Reactivating lets them sign in and sign on again."}</span>

@@ -4,6 +4,8 @@ import { ROLE_LABELS, type Role } from "../../../src/auth/permissions";
 export type StaffRowData = {
   membershipId: string; userId: string; name: string; email: string | null; role: Role; active: boolean;
   hasPin: boolean; pinLocked: boolean; totpEnabled: boolean; mustChangePassword: boolean;
+  /** Invited with an email that already had an account: nothing until they accept at their next sign-in. */
+  invitationPending?: boolean;
 };
 
 export type StaffListProps = {
@@ -53,7 +55,8 @@ export function StaffRow(p: { member: StaffRowData; canManageOwners: boolean; is
         {s.pinLocked ? <span class="badge crit">PIN locked</span> : ""}
         {s.mustChangePassword ? <span class="badge warn">temporary password</span> : ""}
       </td>
-      <td>{s.active ? <span class="badge ok">Active</span> : <span class="badge">Deactivated</span>}</td>
+      <td>{s.invitationPending ? <><span class="badge warn">Invited</span><div class="muted">joins when they accept at their next sign-in</div></>
+        : s.active ? <span class="badge ok">Active</span> : <span class="badge">Deactivated</span>}</td>
       <td>
         {!editable ? <span class="muted">Owner</span> : (
           <div class="actions">
@@ -63,7 +66,13 @@ export function StaffRow(p: { member: StaffRowData; canManageOwners: boolean; is
                 <button class="btn small" type="submit">Unlock PIN</button>
               </form>
             ) : ""}
-            {p.isSelf ? "" : (
+            {p.isSelf ? "" : s.invitationPending ? (
+              <form method="post" action={`/admin/staff/${s.membershipId}/active`} hx-post={`/admin/staff/${s.membershipId}/active`} hx-target={`#${id}`} hx-swap="outerHTML"
+                hx-confirm={`Withdraw the invitation to ${s.name}?`}>
+                <input type="hidden" name="active" value="false" />
+                <button class="btn small danger" type="submit">Withdraw invitation</button>
+              </form>
+            ) : (
               <form method="post" action={`/admin/staff/${s.membershipId}/active`} hx-post={`/admin/staff/${s.membershipId}/active`} hx-target={`#${id}`} hx-swap="outerHTML"
                 hx-confirm={s.active ? `Deactivate ${s.name}? They are signed out everywhere in this restaurant at once.` : undefined}>
                 <input type="hidden" name="active" value={s.active ? "false" : "true"} />

@@ -7,6 +7,8 @@ export type StationRow = { id: string; name: string; slug: string; active: boole
 export type DeviceRowData = {
   id: string; name: string; kind: DeviceKind; pinless: boolean; stationName: string | null; enrolledBy: string | null;
   lastSeenAt: Date | null; revokedAt: Date | null; createdAt: Date;
+  /** Minutes left on a wrong-PIN lock, null when the station is not locked. */
+  lockedMinutes?: number | null;
 };
 export type EnrolValues = { name?: string; kind?: string; stationId?: string; pinless?: boolean };
 
@@ -92,15 +94,23 @@ export function DeviceRow(p: { device: DeviceRowData; timeZone: string; isThis?:
       <td>{d.pinless ? "Not needed" : "Required"}</td>
       <td title={localTime(d.lastSeenAt, p.timeZone)} safe>{ago(d.lastSeenAt)}</td>
       <td><span safe>{localTime(d.createdAt, p.timeZone)}</span>{d.enrolledBy ? <div class="muted" safe>{`by ${d.enrolledBy}`}</div> : ""}</td>
-      <td>{d.revokedAt ? <span class="badge crit" safe>{`Revoked ${localTime(d.revokedAt, p.timeZone)}`}</span> : <span class="badge ok">Active</span>}</td>
       <td>
+        {d.revokedAt ? <span class="badge crit" safe>{`Revoked ${localTime(d.revokedAt, p.timeZone)}`}</span> : <span class="badge ok">Active</span>}
+        {d.lockedMinutes ? <span class="badge crit" safe>{`Locked: wrong PINs, ${d.lockedMinutes} min left`}</span> : ""}
+      </td>
+      <td><div class="actions">
+        {d.lockedMinutes ? (
+          <form method="post" action={`/admin/devices/${d.id}/unlock`} hx-post={`/admin/devices/${d.id}/unlock`} hx-target={`#device-${d.id}`} hx-swap="outerHTML">
+            <button class="btn small primary" type="submit">Unlock</button>
+          </form>
+        ) : ""}
         {d.revokedAt ? "" : (
           <form method="post" action={`/admin/devices/${d.id}/revoke`} hx-post={`/admin/devices/${d.id}/revoke`} hx-target={`#device-${d.id}`} hx-swap="outerHTML"
             hx-confirm={`Revoke ${d.name}? It stops working at once and whoever is signed on there is signed off.`}>
             <button class="btn small danger" type="submit">Revoke</button>
           </form>
         )}
-      </td>
+      </div></td>
     </tr>
   );
 }
