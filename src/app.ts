@@ -5,6 +5,8 @@ import { HttpError, type Problem } from "./http/errors";
 import { getMeta, wantsJson } from "./http/request-context";
 import { requestContext } from "./http/plugin";
 import { opsRoutes } from "./ops/routes";
+import { requestLimits } from "./ops/request-limits";
+import { logRequest } from "./ops/request-log";
 import { assetRoutes } from "./ops/assets";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
@@ -38,12 +40,8 @@ export function createApp(ctx: AppContext) {
 function buildApp(ctx: AppContext) {
   return new Elysia()
     .use(requestContext(ctx))
-    .onAfterResponse({ as: "global" }, ({ request, set }) => {
-      const meta = getMeta(request);
-      if (!meta) return;
-      const url = new URL(request.url);
-      meta.log.info({ method: request.method, path: url.pathname, status: set.status, ms: Math.round(performance.now() - meta.startedAt) }, "request");
-    })
+    .use(requestLimits(ctx))
+    .onAfterResponse({ as: "global" }, ({ request, route, responseValue, set }) => logRequest(request, route, responseValue, set.status))
     .onError({ as: "global" }, ({ code, error, request, set }) => {
       const meta = getMeta(request);
       const requestId = meta?.requestId;
