@@ -7,7 +7,7 @@ import { countRestaurants } from "./restaurants/queries";
 import { seedDemo } from "./restaurants/demo";
 import { printDemo } from "./cli/print";
 import { createRateLimiter } from "./ops/rate-limit";
-import { instrumentPool, setMetricSources } from "./ops/metrics";
+import { wireProcessMetrics } from "./ops/metrics";
 import { createBus } from "./realtime/bus";
 import { createHub } from "./realtime/hub";
 import { SSE_SERVER_IDLE_TIMEOUT_SECONDS } from "./realtime/sse";
@@ -25,8 +25,7 @@ async function main() {
   let shuttingDown = false;
   const rateLimiter = createRateLimiter(config.redisUrl, log);
   const bus = createBus({ database, log });
-  instrumentPool(database.db, database.kind === "postgres" ? config.dbPoolSize : 1);
-  setMetricSources({ busBehind: bus.behind, limiterOnRedis: () => rateLimiter.store.active() === "redis" });
+  wireProcessMetrics({ database, poolSize: config.dbPoolSize, bus, rateLimiter });
   const shutdownController = new AbortController();
   const app = createApp({
     config, database, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,

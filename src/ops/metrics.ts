@@ -116,6 +116,15 @@ export function streamClosed(kind: string): void {
   sseOpen.dec({ kind });
 }
 
+/** Points the scrape-time gauges at this process's database, bus and rate limiter. Once per process. */
+export function wireProcessMetrics(p: {
+  database: { db: unknown; kind: "pglite" | "postgres" }; poolSize: number;
+  bus: { behind: () => number }; rateLimiter: { store: { active: () => "redis" | "memory" } };
+}): void {
+  instrumentPool(p.database.db as Transactional, p.database.kind === "postgres" ? p.poolSize : 1);
+  setMetricSources({ busBehind: p.bus.behind, limiterOnRedis: () => p.rateLimiter.store.active() === "redis" });
+}
+
 type Transactional = { transaction: (...args: never[]) => Promise<unknown> };
 
 /**

@@ -11,7 +11,8 @@ export function logRequest(request: Request, route: string | undefined, response
   if (!meta) return;
   const status = responseValue instanceof Response ? responseValue.status : typeof setStatus === "number" ? setStatus : 200;
   const ms = performance.now() - meta.startedAt;
-  const pattern = route || "unmatched";
+  // A group prefix plus "/" gives "/api/v1/orders/"; the route is the same one as "/api/v1/orders".
+  const pattern = route ? (route.length > 1 ? route.replace(/\/$/, "") : route) : "unmatched";
   observeRequest(request.method, pattern, status, ms / 1000);
   meta.log.info({
     method: request.method, route: pattern, path: new URL(request.url).pathname, status, ms: Math.round(ms),

@@ -38,7 +38,8 @@ export function opsRoutes(ctx: AppContext) {
       // No token configured: there is nothing here, as far as anyone can tell.
       if (!ctx.config.metricsToken) throw new HttpError(404, "not_found", "There is nothing at this address.");
       if (!bearerMatches(request.headers.get("authorization"), ctx.config.metricsToken)) {
-        throw new HttpError(401, "unauthorized", "Metrics need Authorization: Bearer <METRICS_TOKEN>.", undefined, { "www-authenticate": 'Bearer realm="metrics"' });
+        // A plain 401 for the scraper, not the sign-in redirect a person at a page would get.
+        return new Response("Metrics need Authorization: Bearer <METRICS_TOKEN>.\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"', "content-type": "text/plain" } });
       }
       return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
     });
