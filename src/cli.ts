@@ -6,6 +6,8 @@ import { createRestaurant } from "./restaurants/service";
 import { seedDemo } from "./restaurants/demo";
 import { printDemo } from "./cli/print";
 import { HttpError } from "./http/errors";
+import { BACKUP_USAGE, backupCommand } from "./cli/backup-command";
+import { BackupError } from "./cli/backup";
 
 const USAGE = `Usage: bun run cli <command> [options]
 
@@ -14,7 +16,7 @@ Commands:
   create-restaurant --name NAME --slug SLUG --owner-email EMAIL [--time-zone TZ] [--currency USD] [--tax-bps 875]
                                             create a restaurant; prints the owner's one-time password and the API key
   seed-demo [--slug demo]                   create a demo restaurant with menu, stations and staff
-`;
+${BACKUP_USAGE}`;
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
@@ -25,6 +27,8 @@ function usage(message?: string): never {
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help") usage();
+  // Backup and restore open the database their own way (a restore must not migrate an empty one first).
+  if (command === "backup" || command === "restore") process.exit(await backupCommand(command, rest, usage));
   const specs: Record<string, Record<string, { type: "string" }>> = {
     migrate: {},
     "create-restaurant": { name: { type: "string" }, slug: { type: "string" }, "owner-email": { type: "string" }, "time-zone": { type: "string" }, currency: { type: "string" }, "tax-bps": { type: "string" } },
@@ -69,6 +73,10 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).then(() => process.exit(0)).catch((error) => {
   if (error instanceof HttpError) {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  }
+  if (error instanceof BackupError) {
     console.error(`error: ${error.message}`);
     process.exit(1);
   }
