@@ -19,15 +19,20 @@ export async function startRedis() {
   };
   const kill = async () => {
     let pid = 0;
+    try { process.kill(Number(readFileSync(pidfile, "utf8").trim()), "SIGCONT"); } catch {}
     try { pid = Number(readFileSync(pidfile, "utf8").trim()); } catch { return; }
     if (!pid) return;
     try { process.kill(pid, "SIGKILL"); } catch {}
     await waitUntil(async () => { try { process.kill(pid, 0); return false; } catch { return true; } });
     rmSync(pidfile, { force: true });
   };
+  const signal = (sig: NodeJS.Signals) => process.kill(Number(readFileSync(pidfile, "utf8").trim()), sig);
   await start();
   return {
     port, url: `redis://127.0.0.1:${port}`, kill, restart: start,
+    /** Freezes the process: connections stay open, nothing answers (a hung Redis). */
+    pause: () => signal("SIGSTOP"),
+    resume: () => signal("SIGCONT"),
     stop: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); },
   };
 }

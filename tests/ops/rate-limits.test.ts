@@ -239,3 +239,36 @@ describe("sign-in with Redis killed (issue 18.21)", () => {
     }
   });
 });
+
+describe("a Redis that hangs instead of dying", () => {
+  it("costs one short timeout, then counts in this process until Redis answers again, logging each switch once", async () => {
+    const redis = await startRedis();
+    const lines: { level: string; msg: string }[] = [];
+    const note = (level: string) => (o: unknown, msg?: string) => { lines.push({ level, msg: typeof o === "string" ? o : msg ?? "" }); };
+    const log = { warn: note("warn"), info: note("info"), error: note("error"), debug: () => {} } as never;
+    const limiter = createRateLimiter(redis.url, log, `${PREFIX}hang:`);
+    const rule = { name: "hang", limit: 3, windowMs: 60_000, message: "Too many." };
+    try {
+      await limiter.attempt([[rule, "x"]]);
+      expect(limiter.store.active()).toBe("redis");
+      redis.pause();
+      let started = performance.now();
+      await limiter.attempt([[rule, "y"]]);
+      const first = performance.now() - started;
+      started = performance.now();
+      for (let i = 0; i < 10; i++) await limiter.attempt([[rule, `z${i}`]]);
+      const next = (performance.now() - started) / 10;
+      console.log(`hung Redis: first attempt ${first.toFixed(0)} ms, then ${next.toFixed(1)} ms each`);
+      expect(first).toBeLessThan(1000);
+      expect(next).toBeLessThan(20);
+      expect(limiter.store.active()).toBe("memory");
+      redis.resume();
+      await waitUntil(() => limiter.store.active() === "redis", 10_000);
+      expect(lines.filter((l) => l.msg.includes("Redis unreachable"))).toHaveLength(1);
+      expect(lines.filter((l) => l.msg.includes("Redis answers again"))).toHaveLength(1);
+    } finally {
+      await limiter.close();
+      await redis.stop();
+    }
+  });
+});
