@@ -38,7 +38,7 @@ const payments = new client.Counter({
   name: "ros_payment_outcomes_total", help: "Payment attempts by provider (cash, square, ...) and outcome (approved, declined, failed, refunded, ...).",
   labelNames: ["provider", "outcome"] as const, registers: [registry],
 });
-const limiterStore = new client.Gauge({
+new client.Gauge({
   name: "ros_rate_limit_store_redis", help: "1 while rate limits are counted in Redis, 0 while counted in this process (no Redis, or Redis down).",
   registers: [registry],
   collect() { this.set(sources.limiterOnRedis?.() ? 1 : 0); },
@@ -63,7 +63,6 @@ new client.Gauge({
 const poolWaits = new client.Counter({
   name: "ros_db_pool_waits_total", help: "Transactions that began while every pool connection was taken.", registers: [registry],
 });
-void limiterStore;
 
 /** Live objects a scrape reads; the server process sets them once it has built them. */
 const sources: {
