@@ -6,6 +6,8 @@ import { isConnectionFailure, RETRY_AFTER_SECONDS } from "./db/health";
 import { getMeta, wantsJson } from "./http/request-context";
 import { requestContext } from "./http/plugin";
 import { opsRoutes } from "./ops/routes";
+import { requestLimits } from "./ops/request-limits";
+import { logRequest } from "./ops/request-log";
 import { assetRoutes } from "./ops/assets";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
@@ -50,12 +52,8 @@ export function createApp(ctx: AppContext) {
 function buildApp(ctx: AppContext) {
   return new Elysia()
     .use(requestContext(ctx))
-    .onAfterResponse({ as: "global" }, ({ request, set }) => {
-      const meta = getMeta(request);
-      if (!meta) return;
-      const url = new URL(request.url);
-      meta.log.info({ method: request.method, path: url.pathname, status: set.status, ms: Math.round(performance.now() - meta.startedAt) }, "request");
-    })
+    .use(requestLimits(ctx))
+    .onAfterResponse({ as: "global" }, ({ request, route, responseValue, set }) => logRequest(request, route, responseValue, set.status))
     .onError({ as: "global" }, ({ code, error: thrown, request, set }) => {
       // Elysia wraps whatever a parse hook throws; the JSON body limits' refusal is inside (src/http/json-body.ts).
       const cause = code === "PARSE" ? (thrown as { cause?: unknown }).cause : undefined;

@@ -9,6 +9,8 @@ import { expectedMigrationCount } from "./db/migrate";
 import type { Db } from "./db/client";
 import { API_KEY_ACTIONS, apiKeysCommand, type ApiKeyAction } from "./cli/api-keys";
 import { HttpError } from "./http/errors";
+import { BACKUP_USAGE, backupCommand } from "./cli/backup-command";
+import { BackupError } from "./cli/backup";
 
 const USAGE = `Usage: bun run cli <command> [options]
 
@@ -21,7 +23,7 @@ Commands:
   api-keys create --slug SLUG --name NAME   make a key; prints its secret once
   api-keys revoke --slug SLUG --id ID       revoke a key at once (its open event streams end)
   api-keys rotate --slug SLUG --id ID       replace a key's secret; prints the new one once
-`;
+${BACKUP_USAGE}`;
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
@@ -32,6 +34,8 @@ function usage(message?: string): never {
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help") usage();
+  // Backup and restore open the database their own way (a restore must not migrate an empty one first).
+  if (command === "backup" || command === "restore") process.exit(await backupCommand(command, rest, usage));
   const specs: Record<string, Record<string, { type: "string" }>> = {
     migrate: {},
     "create-restaurant": { name: { type: "string" }, slug: { type: "string" }, "owner-email": { type: "string" }, "time-zone": { type: "string" }, currency: { type: "string" }, "tax-bps": { type: "string" } },
@@ -97,6 +101,10 @@ async function runCommand(command: string, values: Record<string, string | undef
 
 main(process.argv.slice(2)).then(() => process.exit(0)).catch((error) => {
   if (error instanceof HttpError) {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  }
+  if (error instanceof BackupError) {
     console.error(`error: ${error.message}`);
     process.exit(1);
   }

@@ -1,3 +1,5 @@
+import { proxyEntryError } from "./ops/client-ip";
+
 /**
  * The one place that reads the environment. Every value is validated at start; a bad value stops the
  * process with a message naming the variable and what it expects.
@@ -21,6 +23,20 @@ export type Config = {
   squareBaseUrl: string | null;
   openaiApiKey: string | null;
   openaiBaseUrl: string | null;
+  /** Peers whose X-Forwarded-For is believed (addresses or CIDR blocks); empty: nobody's. */
+  trustedProxies: string[];
+  /** Bearer token for GET /metrics; null: /metrics answers 404. */
+  metricsToken: string | null;
+  rateLimits: RateLimitConfig;
+  backupDir: string;
+  backupKeepDays: number;
+};
+
+/** Requests per window for each tier, per API key and per client IP; 0 turns that limit off. */
+export type RateLimitConfig = {
+  windowSeconds: number;
+  key: { reads: number; writes: number; heavy: number };
+  ip: { reads: number; writes: number; heavy: number };
 };
 
 type Env = Record<string, string | undefined>;
@@ -61,6 +77,31 @@ function secret(env: Env, name: string, nodeEnv: Config["nodeEnv"]): string {
   return `dev-only-${name.toLowerCase()}-not-for-production-use`;
 }
 
+function proxies(env: Env): string[] {
+  const entries = (env.TRUSTED_PROXIES ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const error = proxyEntryError(entry);
+    if (error) throw new ConfigError(`TRUSTED_PROXIES must be a comma-separated list of addresses or CIDR blocks: ${error}`);
+  }
+  return entries;
+}
+
+function metricsToken(env: Env): string | null {
+  const raw = env.METRICS_TOKEN;
+  if (!raw) return null;
+  if (raw.length < 16) throw new ConfigError("METRICS_TOKEN must be at least 16 characters long");
+  return raw;
+}
+
+function rateLimits(env: Env): RateLimitConfig {
+  const n = (name: string, fallback: number) => int(env, name, fallback, 0, 1_000_000);
+  return {
+    windowSeconds: int(env, "RATE_LIMIT_WINDOW_SECONDS", 60, 1, 86_400),
+    key: { reads: n("RATE_LIMIT_KEY_READS", 300), writes: n("RATE_LIMIT_KEY_WRITES", 60), heavy: n("RATE_LIMIT_KEY_HEAVY", 10) },
+    ip: { reads: n("RATE_LIMIT_IP_READS", 1200), writes: n("RATE_LIMIT_IP_WRITES", 600), heavy: n("RATE_LIMIT_IP_HEAVY", 30) },
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = (env.NODE_ENV || "development") as Config["nodeEnv"];
   if (!["development", "production", "test"].includes(nodeEnv)) {
@@ -90,5 +131,10 @@ export function loadConfig(env: Env = process.env): Config {
     squareBaseUrl: url(env, "SQUARE_BASE_URL", ["http:", "https:"]),
     openaiApiKey: env.OPENAI_API_KEY || null,
     openaiBaseUrl: url(env, "OPENAI_BASE_URL", ["http:", "https:"]),
+    trustedProxies: proxies(env),
+    metricsToken: metricsToken(env),
+    rateLimits: rateLimits(env),
+    backupDir: env.BACKUP_DIR || "./backups",
+    backupKeepDays: int(env, "BACKUP_KEEP_DAYS", 30, 1, 3650),
   };
 }

@@ -11,7 +11,7 @@ export type AppContext = {
   database: Database;
   log: Logger;
   isShuttingDown: () => boolean;
-  /** Sign-in, PIN and TOTP attempt counters: Redis when REDIS_URL is set, in-process otherwise. */
+  /** Request, sign-in, PIN and TOTP counters: Redis when REDIS_URL is set (in-process while it is down), in-process otherwise. */
   rateLimiter: RateLimiter;
   /** One LISTEN per process: every change of every restaurant, in seq order (src/realtime/bus.ts). */
   bus: EventBus;

@@ -7,6 +7,7 @@ import { countRestaurants } from "./restaurants/queries";
 import { seedDemo } from "./restaurants/demo";
 import { demoLines, signInUrl } from "./cli/print";
 import { createRateLimiter } from "./ops/rate-limit";
+import { wireProcessMetrics } from "./ops/metrics";
 import { createBus } from "./realtime/bus";
 import { createHub } from "./realtime/hub";
 import { SSE_SERVER_IDLE_TIMEOUT_SECONDS } from "./realtime/sse";
@@ -20,6 +21,7 @@ async function main() {
   let shuttingDown = false;
   const rateLimiter = createRateLimiter(config.redisUrl, log);
   const bus = createBus({ database, log });
+  wireProcessMetrics({ database, poolSize: config.dbPoolSize, bus, rateLimiter });
   const shutdownController = new AbortController();
   const app = createApp({
     config, database, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,

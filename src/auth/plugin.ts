@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { jwt } from "@elysiajs/jwt";
 import type { AppContext } from "../context";
 import { requestContext } from "../http/plugin";
+import { getMeta } from "../http/request-context";
 import { forbidden, HttpError, unauthorized } from "../http/errors";
 import { allows, type Permission } from "./permissions";
 import { resolvePrincipal, type Principal, type Resolution } from "./service";
@@ -36,7 +37,7 @@ export function csrfRefusal(request: Request): string | null {
 const resolutions = new WeakMap<Request, Promise<Resolution>>();
 
 /** Paths that are served before any notion of "who": assets and probes. */
-const UNGUARDED = [/^\/public\//, /^\/vendor\//, /^\/healthz$/, /^\/readyz$/];
+const UNGUARDED = [/^\/public\//, /^\/vendor\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
 
 /**
  * A request that carries a session, a station's device cookie or an API key. Its answer is that
@@ -121,8 +122,8 @@ export function authPlugin(ctx: AppContext) {
         cookie[DEVICE_COOKIE]!.set({ value: await tokens.sign({ tok: token }), httpOnly: true, sameSite: "strict", secure, path: "/", maxAge: DEVICE_COOKIE_DAYS * 86400 });
       };
       void set;
-      // The peer address. Behind a proxy this is the proxy's, so per-IP limits then count the proxy as one client.
-      const clientIp = server?.requestIP(request)?.address ?? null;
+      // The peer address, or the client's as a trusted proxy reports it (TRUSTED_PROXIES; src/ops/client-ip.ts).
+      const clientIp = getMeta(request)?.ip ?? null;
       return { resolveAuth, setSessionCookie, setDeviceCookie, clientIp };
     })
     .macro({
@@ -130,6 +131,7 @@ export function authPlugin(ctx: AppContext) {
       need: (permission: Permission) => ({
         resolve: async function requirePermission({ resolveAuth, request }: { resolveAuth: () => Promise<Resolution>; request: Request }) {
           const resolution = await resolveAuth();
+          noteWho(request, resolution.principal);
           if (permission === "public") return { principal: resolution.principal as Principal, resolution };
           const principal = resolution.principal;
           if (!principal) throw unauthorized(resolution.device ? "Sign on with your PIN" : "Please sign in");
@@ -148,6 +150,14 @@ export function authPlugin(ctx: AppContext) {
 function passwordChangeRequired(request: Request): HttpError {
   if (request.method === "GET") return new HttpError(303, "password_change_required", "Choose a new password first.", undefined, { location: "/account/password" });
   return new HttpError(403, "password_change_required", "Choose a new password first, at /account/password.");
+}
+
+/** For the request's log line: which restaurant, and what kind of actor (a role, a device, an API key). */
+function noteWho(request: Request, principal: Principal | null): void {
+  const meta = getMeta(request);
+  if (!meta || !principal) return;
+  meta.restaurantId = principal.restaurant.id;
+  meta.actor = principal.via === "api_key" ? "api_key" : principal.actor;
 }
 
 /** htmx marks its requests; routes answer them with a fragment and everyone else with a full page. */

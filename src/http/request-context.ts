@@ -1,7 +1,13 @@
 import type { Logger } from "../ops/logger";
 
 /** What the app knows about a request before any route runs: set in onRequest, read everywhere. */
-export type RequestMeta = { requestId: string; nonce: string; startedAt: number; log: Logger };
+export type RequestMeta = {
+  requestId: string; nonce: string; startedAt: number; log: Logger;
+  /** The client's address (X-Forwarded-For only from a trusted proxy; src/ops/client-ip.ts); null when unknown. */
+  ip: string | null;
+  /** Filled in by the auth plugin once it knows who is asking, for the request log line. */
+  restaurantId?: string; actor?: string;
+};
 
 const metas = new WeakMap<Request, RequestMeta>();
 

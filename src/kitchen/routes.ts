@@ -1,6 +1,7 @@
 import { Elysia, t, type Context } from "elysia";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
+import { getMeta } from "../http/request-context";
 import type { Principal } from "../auth/service";
 import { HttpError } from "../http/errors";
 import { actorOf } from "../orders/api";
@@ -123,21 +124,21 @@ export function kitchenRoutes(ctx: AppContext) {
     .post("/kds/:stationId/orders/:orderId/bump", async ({ principal, params, request, set, server }) => {
       const station = await stationFor(principal, params.stationId);
       return answerTicket(request, set, principal, station.id, params.orderId,
-        () => bumpAtStation(db, principal.restaurant.id, station.id, params.orderId, "all", actorOf(principal, server?.requestIP(request)?.address)));
+        () => bumpAtStation(db, principal.restaurant.id, station.id, params.orderId, "all", actorOf(principal, getMeta(request)?.ip)));
     }, { need: "kitchen.bump", params: ticketParams })
     .post("/kds/:stationId/orders/:orderId/lines/:lineId/bump", async ({ principal, params, request, set, server }) => {
       const station = await stationFor(principal, params.stationId);
       return answerTicket(request, set, principal, station.id, params.orderId,
-        () => bumpAtStation(db, principal.restaurant.id, station.id, params.orderId, [params.lineId], actorOf(principal, server?.requestIP(request)?.address)));
+        () => bumpAtStation(db, principal.restaurant.id, station.id, params.orderId, [params.lineId], actorOf(principal, getMeta(request)?.ip)));
     }, { need: "kitchen.bump", params: t.Object({ stationId: t.String(), orderId: t.String({ format: "uuid" }), lineId: t.String({ format: "uuid", error: "No such item" }) }) })
     .post("/kds/:stationId/orders/:orderId/voids/ack", async ({ principal, params, request, set, server }) => {
       const station = await stationFor(principal, params.stationId);
       return answerTicket(request, set, principal, station.id, params.orderId,
-        () => acknowledgeVoids(db, principal.restaurant.id, station.id, params.orderId, actorOf(principal, server?.requestIP(request)?.address)));
+        () => acknowledgeVoids(db, principal.restaurant.id, station.id, params.orderId, actorOf(principal, getMeta(request)?.ip)));
     }, { need: "kitchen.bump", params: ticketParams })
     .post("/kds/:stationId/recall", async ({ principal, params, request, set, server }) => {
       const station = await stationFor(principal, params.stationId);
-      const order = await recallAtStation(db, principal.restaurant.id, station.id, null, actorOf(principal, server?.requestIP(request)?.address));
+      const order = await recallAtStation(db, principal.restaurant.id, station.id, null, actorOf(principal, getMeta(request)?.ip));
       if (!isHx(request)) {
         set.status = 303;
         set.headers.location = `/kds/${station.id}`;
@@ -165,7 +166,7 @@ export function kitchenRoutes(ctx: AppContext) {
     }, { need: "expo.view", query: t.Object({ since: t.Optional(t.String()) }) })
     .post("/expo/orders/:orderId/serve", async ({ principal, params, request, set, server }) => {
       assertScreen(principal, { kind: "expo" });
-      const order = await serveOrder(db, principal.restaurant.id, params.orderId, actorOf(principal, server?.requestIP(request)?.address));
+      const order = await serveOrder(db, principal.restaurant.id, params.orderId, actorOf(principal, getMeta(request)?.ip));
       if (!isHx(request)) {
         set.status = 303;
         set.headers.location = "/expo";
@@ -175,7 +176,7 @@ export function kitchenRoutes(ctx: AppContext) {
     }, { need: "expo.serve", params: t.Object({ orderId: t.String({ format: "uuid", error: "No such order" }) }) })
     .post("/expo/orders/:orderId/recall", async ({ principal, params, request, set, server }) => {
       assertScreen(principal, { kind: "expo" });
-      await transitionOrder(db, principal.restaurant.id, params.orderId, "ready", null, actorOf(principal, server?.requestIP(request)?.address), { recall: true });
+      await transitionOrder(db, principal.restaurant.id, params.orderId, "ready", null, actorOf(principal, getMeta(request)?.ip), { recall: true });
       set.status = 303;
       set.headers.location = "/expo";
       return "";

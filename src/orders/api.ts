@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
+import { getMeta } from "../http/request-context";
 import type { Principal } from "../auth/service";
 import { badRequest } from "../http/errors";
 import { ORDER_STATUSES, type OrderStatus } from "./states";
@@ -83,7 +84,7 @@ export function orderApiRoutes(ctx: AppContext) {
       if (!key) throw badRequest("An Idempotency-Key header is required (any unique string of 8-100 letters, digits, - _ . :)", "Idempotency-Key");
       if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("The Idempotency-Key must be 8-100 letters, digits, - _ . or :", "Idempotency-Key");
       const input = parseOrderBody(body);
-      const result = await placeOrder(db, principal.restaurant.id, { ...input, fire: true, idempotencyKey: key }, actorOf(principal, server?.requestIP(request)?.address), requestHash(body));
+      const result = await placeOrder(db, principal.restaurant.id, { ...input, fire: true, idempotencyKey: key }, actorOf(principal, getMeta(request)?.ip), requestHash(body));
       set.status = 201;
       if (result.replayed) set.headers["idempotent-replayed"] = "true";
       set.headers.location = `/api/v1/orders/${result.order.id}`;
@@ -112,7 +113,7 @@ export function orderApiRoutes(ctx: AppContext) {
       if (body.reason != null && typeof body.reason !== "string") throw badRequest("reason must be text", "reason");
       // Cancelling an order the kitchen has seen needs a manager and a reason (the service decides);
       // an API key is nobody's PIN, so for such an order it is refused with 403 manager_required.
-      const order = await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, actorOf(principal, server?.requestIP(request)?.address),
+      const order = await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, actorOf(principal, getMeta(request)?.ip),
         { recall: body.recall === true, reason: (body.reason as string | undefined) ?? null });
       return orderJson(order);
     }, { need: "orders.transition", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }), body: t.Unknown() });

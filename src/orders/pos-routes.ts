@@ -1,6 +1,7 @@
 import { Elysia, t, type Context } from "elysia";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
+import { getMeta } from "../http/request-context";
 import type { Principal } from "../auth/service";
 import { allows } from "../auth/permissions";
 import { checkManagerPin } from "../auth/override";
@@ -164,7 +165,7 @@ export function posRoutes(ctx: AppContext) {
       const key = String(body.idempotencyKey ?? "");
       try {
         const { order } = await placeOrder(db, principal.restaurant.id, { ...header, items: [], fire: false, draft: true, idempotencyKey: key || null },
-          actorOf(principal, server?.requestIP(request)?.address), requestHash(header));
+          actorOf(principal, getMeta(request)?.ip), requestHash(header));
         return redirectTo(set, `/pos?order=${order.id}`);
       } catch (error) {
         if (!(error instanceof HttpError) || error.status >= 500) throw error;
@@ -186,7 +187,7 @@ export function posRoutes(ctx: AppContext) {
         menuItemId: String(body.itemId ?? ""), quantity: optInt(body.quantity, "quantity") ?? 1, modifierOptionIds: chosenOptions(body),
         note: body.note ? String(body.note) : null, seat: optInt(body.seat, "seat"), course: optInt(body.course, "course"),
       };
-      const who = actorOf(principal, server?.requestIP(request)?.address);
+      const who = actorOf(principal, getMeta(request)?.ip);
       try {
         const order = await addItems(db, principal.restaurant.id, params.id, null, [line], who);
         if (!isHx(request)) return redirectTo(set, `/pos?order=${order.id}`);
@@ -205,27 +206,27 @@ export function posRoutes(ctx: AppContext) {
       }
     }, { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/send", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, server?.requestIP(request)?.address))),
+      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, getMeta(request)?.ip))),
       { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/fire", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, server?.requestIP(request)?.address), { course: optInt(body.course, "course") ?? undefined })),
+      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, getMeta(request)?.ip), { course: optInt(body.course, "course") ?? undefined })),
       { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/hold", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => holdCourse(db, principal.restaurant.id, params.id, versionOf(body), optInt(body.course, "course") ?? 0, body.held === "true", actorOf(principal, server?.requestIP(request)?.address))),
+      respond(principal, request, set, params.id, () => holdCourse(db, principal.restaurant.id, params.id, versionOf(body), optInt(body.course, "course") ?? 0, body.held === "true", actorOf(principal, getMeta(request)?.ip))),
       { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/discount", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? ""), principal.restaurant.currency), String(body.reason ?? ""), actorOf(principal, server?.requestIP(request)?.address))),
+      respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? ""), principal.restaurant.currency), String(body.reason ?? ""), actorOf(principal, getMeta(request)?.ip))),
       { need: "orders.discount", params: idParams, body: form })
     .post("/pos/orders/:id/cancel", ({ principal, params, body, request, set, server }) =>
       respond(principal, request, set, params.id, async () => {
-        const ip = server?.requestIP(request)?.address ?? null;
+        const ip = getMeta(request)?.ip ?? null;
         const overrideBy = await overrideFrom(principal, body, ip, "orders.cancel_sent");
         return cancelOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, ip), { reason: body.reason ? String(body.reason) : null, overrideBy });
       }),
       { need: "orders.transition", params: idParams, body: form })
     .post("/pos/orders/:id/lines/:lineId/remove", ({ principal, params, body, request, set, server }) =>
       respond(principal, request, set, params.id, async () => {
-        const ip = server?.requestIP(request)?.address ?? null;
+        const ip = getMeta(request)?.ip ?? null;
         const overrideBy = await overrideFrom(principal, body, ip, "orders.void_fired");
         return removeLine(db, principal.restaurant.id, params.id, params.lineId, versionOf(body), actorOf(principal, ip), { reason: body.reason ? String(body.reason) : null, overrideBy });
       }),

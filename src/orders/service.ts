@@ -7,6 +7,7 @@ import { orderIdOf, type EventType, type StoredEvent } from "../realtime/catalog
 
 /** The events an order change can append: its own and the kitchen's. */
 export type OrderEventType = Extract<EventType, `order.${string}` | `kitchen.${string}`>;
+import { countOrderPlaced } from "../ops/metrics";
 import { recordAudit } from "../audit/service";
 import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from "../http/errors";
 import { allows, type Actor } from "../auth/permissions";
@@ -122,7 +123,7 @@ export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrder
   if (!allows(who.actor, "orders.create")) throw forbidden();
   const header = validateHeader(input);
   try {
-    return await withTenant(db, restaurantId, async (tx) => {
+    const placed = await withTenant(db, restaurantId, async (tx) => {
       if (input.idempotencyKey) {
         const replay = await replayIfSeen(tx, restaurantId, input.idempotencyKey, bodyHash);
         if (replay) return replay;
@@ -157,6 +158,8 @@ export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrder
       await appendEvent(tx, restaurantId, input.fire ? "order.fired" : "order.created", { orderId: order.id, number: order.number, round: input.fire ? 1 : 0 });
       return { order: await loadView(tx, restaurantId, final), replayed: false };
     });
+    if (!placed.replayed) countOrderPlaced();
+    return placed;
   } catch (error) {
     // Two identical submits raced past both checks: the unique index decided; answer with the winner.
     if (input.idempotencyKey && isUniqueViolation(error)) {

@@ -2,6 +2,7 @@ import type { Database } from "../db/client";
 import { withSystem, withTenant } from "../db/tenant";
 import type { Logger } from "../ops/logger";
 import { EVENTS_CHANNEL } from "./events";
+import { observeEventDelay } from "../ops/metrics";
 import { selectEventSeq, selectEventSeqs, selectEventsAfter, type EventRow } from "./queries";
 
 export type { EventRow } from "./queries";
@@ -29,6 +30,8 @@ export type EventBus = {
   readSince: (restaurantId: string, afterSeq: number, limit: number) => Promise<Replay>;
   currentSeq: (restaurantId: string) => Promise<number>;
   close: () => Promise<void>;
+  /** Events announced to this process and not yet handed to every subscriber, summed over restaurants (a metric). */
+  behind: () => number;
 };
 
 export type BusLog = Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -60,6 +63,9 @@ type Channel = {
   wanted: number;
   /** The read in flight, if any: at most one per restaurant, however many doorbells ring. */
   reading: Promise<void> | null;
+  /** Highest seq known to exist (doorbell or safety net), and highest seq read so far: for metrics only. */
+  head: number;
+  seen: number;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -126,6 +132,7 @@ export function createBus(options: BusOptions): EventBus {
   function want(channel: Channel, seq: number): void {
     if (closed || seq <= lowestCursor(channel)) return;
     channel.wanted = Math.max(channel.wanted, seq);
+    if (Number.isFinite(seq)) channel.head = Math.max(channel.head, seq);
     channel.reading ??= drain(channel);
   }
 
@@ -149,6 +156,8 @@ export function createBus(options: BusOptions): EventBus {
     const { restaurantId } = channel;
     const rows = await withTenant(database.db, restaurantId, (tx) => selectEventsAfter(tx, restaurantId, from, pageSize));
     if (closed) return;
+    for (const row of rows) if (row.seq > channel.seen) observeEventDelay(row.createdAt);
+    if (rows.length) channel.seen = Math.max(channel.seen, rows[rows.length - 1]!.seq);
     for (const subscriber of channel.subscribers) deliver(channel, subscriber, rows, from);
     // A full page means there is probably more; go on only if someone advanced, so a stuck cursor cannot spin.
     if (rows.length === pageSize && lowestCursor(channel) > from) channel.wanted = Infinity;
@@ -224,7 +233,7 @@ export function createBus(options: BusOptions): EventBus {
   function channelFor(restaurantId: string): Channel {
     let channel = channels.get(restaurantId);
     if (!channel) {
-      channel = { restaurantId, subscribers: new Set(), wanted: 0, reading: null };
+      channel = { restaurantId, subscribers: new Set(), wanted: 0, reading: null, head: 0, seen: 0 };
       channels.set(restaurantId, channel);
     }
     return channel;
@@ -286,7 +295,16 @@ export function createBus(options: BusOptions): EventBus {
     await Promise.allSettled([...reads, polling, stop?.()]);
   }
 
-  return { ready, subscribe, readSince, currentSeq, close };
+  function behind(): number {
+    let sum = 0;
+    for (const channel of channels.values()) {
+      const lowest = lowestCursor(channel);
+      if (Number.isFinite(lowest)) sum += Math.max(0, channel.head - lowest);
+    }
+    return sum;
+  }
+
+  return { ready, subscribe, readSince, currentSeq, close, behind };
 }
 
 /** Every subscribed restaurant has at least one subscriber; an empty channel waits for nothing. */

@@ -1,4 +1,5 @@
 import type { EventBus, EventRow } from "./bus";
+import { streamClosed, streamKind, streamOpened } from "../ops/metrics";
 
 /*
  * A route streams one restaurant's events like this; everything awaited happens before the Response:
@@ -121,6 +122,8 @@ type StreamState = {
   heartbeat: ReturnType<typeof setInterval> | undefined;
   cleanup: (() => void) | undefined;
   closed: boolean;
+  /** The metric label this stream is counted under while open (kds, expo, board, pos, api). */
+  kind: string;
 };
 
 /**
@@ -152,7 +155,8 @@ export function createSseResponse(options: SseOptions): Response {
 
 function openStream(controller: ReadableStreamDefaultController<Uint8Array>, options: SseOptions): StreamState {
   const signals = options.signal ? [options.request.signal, options.signal] : [options.request.signal];
-  const state: StreamState = { controller, signals, onAbort: () => {}, heartbeat: undefined, cleanup: undefined, closed: false };
+  const state: StreamState = { controller, signals, onAbort: () => {}, heartbeat: undefined, cleanup: undefined, closed: false, kind: streamKind(options.request) };
+  streamOpened(state.kind);
   state.onAbort = () => endStream(state);
   if (signals.some((signal) => signal.aborted)) {
     endStream(state);
@@ -191,6 +195,7 @@ function write(state: StreamState, chunk: Uint8Array): boolean {
 function endStream(state: StreamState): void {
   if (state.closed) return;
   state.closed = true;
+  streamClosed(state.kind);
   clearInterval(state.heartbeat);
   for (const signal of state.signals) signal.removeEventListener("abort", state.onAbort);
   try {
