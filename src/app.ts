@@ -5,7 +5,8 @@ import { HttpError, type Problem } from "./http/errors";
 import { getMeta, wantsJson } from "./http/request-context";
 import { requestContext } from "./http/plugin";
 import { opsRoutes } from "./ops/routes";
-import { assetRoutes } from "./ops/assets";
+import { assetRoutes } from "./ops/static";
+import { compression } from "./ops/compression";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
 import { menuRoutes } from "./menu/routes";
@@ -79,6 +80,8 @@ function buildApp(ctx: AppContext) {
       set.status = 500;
       return problemResponse(request, 500, { error: "internal", message: "Something went wrong on our side. Please try again; if it keeps happening, quote the reference below.", requestId }, headers);
     })
+    // Before html(): the first response mapper that answers wins, and this one compresses.
+    .use(compression())
     .use(html({ autoDetect: true }))
     .use(assetRoutes())
     .use(opsRoutes(ctx))
