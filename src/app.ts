@@ -9,6 +9,7 @@ import { assetRoutes } from "./ops/static";
 import { compression } from "./ops/compression";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
+import { homeRoutes } from "./home/routes";
 import { menuRoutes } from "./menu/routes";
 import { staffRoutes } from "./staff/routes";
 import { deviceRoutes } from "./devices/routes";
@@ -86,6 +87,7 @@ function buildApp(ctx: AppContext) {
     .use(assetRoutes())
     .use(opsRoutes(ctx))
     .use(authRoutes(ctx))
+    .use(homeRoutes(ctx))
     .use(menuRoutes(ctx))
     .use(staffRoutes(ctx))
     .use(deviceRoutes(ctx))
