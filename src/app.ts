@@ -10,6 +10,7 @@ import { compression } from "./ops/compression";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
 import { homeRoutes } from "./home/routes";
+import { settingsRoutes } from "./settings/routes";
 import { menuRoutes } from "./menu/routes";
 import { staffRoutes } from "./staff/routes";
 import { deviceRoutes } from "./devices/routes";
@@ -88,6 +89,7 @@ function buildApp(ctx: AppContext) {
     .use(opsRoutes(ctx))
     .use(authRoutes(ctx))
     .use(homeRoutes(ctx))
+    .use(settingsRoutes(ctx))
     .use(menuRoutes(ctx))
     .use(staffRoutes(ctx))
     .use(deviceRoutes(ctx))

@@ -8,6 +8,7 @@ import { generateToken, sha256 } from "../auth/secrets";
 import { revokeDeviceSessions, revokeSession, type Device, type Principal } from "../auth/service";
 import { deviceKindEnum } from "../db/schema";
 import * as q from "./queries";
+import type { Tx } from "../db/tenant";
 
 export type DeviceKind = (typeof deviceKindEnum.enumValues)[number];
 export const DEVICE_KINDS = deviceKindEnum.enumValues;
@@ -30,9 +31,9 @@ export function slugify(name: string): string {
 export async function createStation(ctx: AppContext, a: Actor, input: { name: string }) {
   const rid = a.principal.restaurant.id;
   const name = input.name.trim();
-  if (!name || name.length > 40) throw badRequest("Give the station a name of 1 to 40 characters, like Grill.", "name");
+  const problem = stationNameProblem(name);
+  if (problem) throw badRequest(problem, "name");
   const slug = slugify(name);
-  if (!slug) throw badRequest("Use letters or digits in the station name.", "name");
   try {
     return await withTenant(ctx.database.db, rid, async (tx) => {
       const station = await q.insertStation(tx, { restaurantId: rid, name, slug });
@@ -127,4 +128,30 @@ export async function describeDevice(ctx: AppContext, device: Device) {
     ? await withTenant(ctx.database.db, device.restaurantId, (tx) => q.findStation(tx, device.restaurantId, device.stationId!))
     : null;
   return { name: device.name, kind: device.kind, pinless: device.pinless, stationName: station?.name ?? null };
+}
+
+/** The stations, inside the caller's transaction. */
+export const listStationsIn = (tx: Tx, restaurantId: string) => q.listStations(tx, restaurantId);
+
+/** The rule every station name follows, at creation and on rename; null when the name is fine. */
+export function stationNameProblem(name: string): string | null {
+  if (!name || name.length > 40) return "Give the station a name of 1 to 40 characters, like Grill.";
+  if (!slugify(name)) return "Use letters or digits in the station name.";
+  return null;
+}
+
+/**
+ * Renames stations inside the caller's transaction (settings saves them with the restaurant's other
+ * settings, all or nothing). The slug stays: it is how CSV files and devices already name the station.
+ * Returns the stations whose name changed, with the old name, for the audit entry.
+ */
+export async function renameStationsIn(tx: Tx, restaurantId: string, names: { id: string; name: string }[]) {
+  const changed: { id: string; from: string; to: string }[] = [];
+  for (const { id, name } of names) {
+    const station = await q.findStation(tx, restaurantId, id);
+    if (!station || station.name === name) continue;
+    await q.renameStation(tx, restaurantId, id, name);
+    changed.push({ id, from: station.name, to: name });
+  }
+  return changed;
 }
