@@ -14,6 +14,10 @@ export type HomeProps = {
 export function HomePage(p: HomeProps) {
   const screens = p.links.filter((l) => l.group === "screens");
   const admin = p.links.filter((l) => l.group === "admin");
+  // The kitchen screen is one tile per station (one tap to the right rail), or the chooser if none.
+  const tiles = screens.flatMap((s) => s.href === "/kds" && p.stations.length
+    ? p.stations.map((st) => ({ href: `/kds/${st.id}`, label: `Kitchen: ${st.name}`, hint: `The ${st.name} station's tickets` }))
+    : [{ href: s.href, label: s.label, hint: s.hint }]);
   return (
     <Layout title="Home" nonce={p.nonce} screen="admin" head={<><link rel="stylesheet" href="/public/css/identity.css" /><link rel="stylesheet" href="/public/css/admin.css" /></>}>
       <header class="topbar">
@@ -28,9 +32,7 @@ export function HomePage(p: HomeProps) {
           <section class="stack" aria-labelledby="screens-title">
             <h2 id="screens-title">Screens</h2>
             <ul class="home-grid" role="list">
-              {screens.map((s) => s.href === "/kds" && p.stations.length ? (
-                p.stations.map((st) => <HomeTile href={`/kds/${st.id}`} label={`Kitchen: ${st.name}`} hint={`The ${st.name} station's tickets`} />)
-              ) : <HomeTile href={s.href} label={s.label} hint={s.hint} />)}
+              {tiles.map((tile) => <HomeTile href={tile.href} label={tile.label} hint={tile.hint} />)}
             </ul>
           </section>
         ) : ""}

@@ -62,7 +62,7 @@ export function SettingsPage(p: SettingsPageProps) {
           <div class="field">
             <label for="dayStartsAtHour">Business day starts at</label>
             <select id="dayStartsAtHour" name="dayStartsAtHour" {...describedBy("dayStartsAtHour", { hint: true, error: e.dayStartsAtHour })}>
-              {Array.from({ length: 24 }, (_, h) => <option value={String(h)} selected={String(h) === v.dayStartsAtHour}>{hourLabel(h)}</option>)}
+              {Array.from({ length: 24 }, (_, h) => <option value={String(h)} selected={String(h) === v.dayStartsAtHour} safe>{hourLabel(h)}</option>)}
             </select>
             <p class="muted hint" id="dayStartsAtHour-hint">Order numbers start again at 1 then; a late night still counts as the day before.</p>
             <FieldError id="dayStartsAtHour" message={e.dayStartsAtHour} />
