@@ -5,6 +5,7 @@ import { launchChromium, watchPage } from "../helpers/browser";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
 import { makeTestApp, testConfig } from "../helpers/app";
 import { sessionCookieFor } from "../helpers/session";
+import { makeDevice } from "../helpers/auth";
 import { seedDemo, type DemoResult } from "../../src/restaurants/demo";
 import { loadMenuAdmin } from "../../src/menu/admin-read";
 
@@ -244,6 +245,11 @@ describe("admin screens and the first five minutes, in Chromium", () => {
     const anonymous = await pageFor(null, PHONE, true);
     await anonymous.goto(`${base}/sign-in`);
     if (await anonymous.evaluate(() => document.documentElement.scrollWidth) > PHONE.width) wide.push("/sign-in");
+    // A phone enrolled as a POS: its PIN pad.
+    const station = await pageFor((await makeDevice(db.db, rid, "pos")).cookie, PHONE, true);
+    await station.goto(`${base}/station`);
+    await shot(station, "phone-station", true);
+    if (await station.evaluate(() => document.documentElement.scrollWidth) > PHONE.width) wide.push("/station");
     expect(wide).toEqual([]);
     expect(problems).toEqual([]);
   }, 120_000);
