@@ -73,14 +73,19 @@ export function encodeBody(request: Request, value: unknown, set: Set): Response
   }
   // Status stays 200 here: Elysia then takes the route's set.status (which may be a name like "Not Found")
   // and adds set.headers (security headers, cookies) to the ones given here.
-  const headers: Record<string, string> = { "content-type": type };
+  return textResponse(request, text, type);
+}
+
+/** A text body as a Response, compressed when the client accepts it and it is worth it. */
+export function textResponse(request: Request, text: string, type: string, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  const headers: Record<string, string> = { ...init.headers, "content-type": type };
   const bytes = new TextEncoder().encode(text);
-  if (!isCompressible(type)) return new Response(bytes, { headers });
+  if (!isCompressible(type)) return new Response(bytes, { status: init.status, headers });
   headers.vary = "Accept-Encoding";
   const encoding = bytes.byteLength >= MIN_BYTES ? pickEncoding(request.headers.get("accept-encoding")) : null;
-  if (!encoding) return new Response(bytes, { headers });
+  if (!encoding) return new Response(bytes, { status: init.status, headers });
   headers["content-encoding"] = encoding;
-  return new Response(compressBytes(bytes, encoding, "fast"), { headers });
+  return new Response(compressBytes(bytes, encoding, "fast"), { status: init.status, headers });
 }
 
 /**
