@@ -5,8 +5,8 @@ import { HttpError, type Problem } from "./http/errors";
 import { getMeta, wantsJson } from "./http/request-context";
 import { requestContext } from "./http/plugin";
 import { opsRoutes } from "./ops/routes";
-import { assetRoutes, versionAssetUrls } from "./ops/static";
-import { compression, textResponse } from "./ops/compression";
+import { assetRoutes } from "./ops/static";
+import { compression } from "./ops/compression";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
 import { homeRoutes } from "./home/routes";
@@ -23,9 +23,11 @@ import { routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
   const meta = getMeta(request);
-  if (wantsJson(request)) return textResponse(request, JSON.stringify(problem), "application/json", { status, headers });
+  if (wantsJson(request)) {
+    return new Response(JSON.stringify(problem), { status, headers: { ...headers, "content-type": "application/json" } });
+  }
   const page = ErrorPage({ nonce: meta?.nonce ?? "", status, message: problem.message, requestId: problem.requestId }) as string;
-  return textResponse(request, versionAssetUrls(page), "text/html; charset=utf-8", { status, headers });
+  return new Response(page, { status, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }
 
 /** Builds the whole application. Tests call app.handle(new Request(...)) on it in-process. */

@@ -70,17 +70,6 @@ describe("compressed responses and versioned static files", () => {
     expect(html).toContain("Enter a valid email address");
   });
 
-  it("sends error pages through the same encoder (under 1 KB they stay plain), keeping status and security headers", async () => {
-    const res = await t.app.handle(req("/no-such-page", { headers: { "accept-encoding": "gzip" } }));
-    expect(res.status).toBe(404);
-    expect(res.headers.get("vary")).toContain("Accept-Encoding");
-    expect(res.headers.get("content-encoding")).toBeNull();
-    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
-    const html = new TextDecoder().decode(decode(null, await res.arrayBuffer()));
-    expect(html).toContain("There is nothing at this address.");
-    expect(html).toMatch(/\/public\/css\/app\.css\?v=[0-9a-f]{12}/);
-  });
-
   it("compresses JSON from the API", async () => {
     const res = await t.app.handle(req("/api/v1/menu", { headers: { authorization: `Bearer ${apiKey}`, "accept-encoding": "br" } }));
     expect(res.status).toBe(200);
