@@ -1,5 +1,5 @@
 import type { AppContext } from "../context";
-import { withTenant } from "../db/tenant";
+import { withTenant, type Tx } from "../db/tenant";
 import { isUniqueViolation } from "../db/errors";
 import { recordAudit } from "../audit/service";
 import { appendEvent } from "../realtime/events";
@@ -8,7 +8,6 @@ import { generateToken, sha256 } from "../auth/secrets";
 import { revokeDeviceSessions, revokeSession, type Device, type Principal } from "../auth/service";
 import { deviceKindEnum } from "../db/schema";
 import * as q from "./queries";
-import type { Tx } from "../db/tenant";
 
 export type DeviceKind = (typeof deviceKindEnum.enumValues)[number];
 export const DEVICE_KINDS = deviceKindEnum.enumValues;
@@ -31,9 +30,9 @@ export function slugify(name: string): string {
 export async function createStation(ctx: AppContext, a: Actor, input: { name: string }) {
   const rid = a.principal.restaurant.id;
   const name = input.name.trim();
-  const problem = stationNameProblem(name);
-  if (problem) throw badRequest(problem, "name");
+  if (!name || name.length > 40) throw badRequest("Give the station a name of 1 to 40 characters, like Grill.", "name");
   const slug = slugify(name);
+  if (!slug) throw badRequest("Use letters or digits in the station name.", "name");
   try {
     return await withTenant(ctx.database.db, rid, async (tx) => {
       const station = await q.insertStation(tx, { restaurantId: rid, name, slug });
@@ -133,9 +132,13 @@ export async function describeDevice(ctx: AppContext, device: Device) {
 /** The stations, inside the caller's transaction. */
 export const listStationsIn = (tx: Tx, restaurantId: string) => q.listStations(tx, restaurantId);
 
-/** The rule every station name follows, at creation and on rename; null when the name is fine. */
+/**
+ * What is wrong with a new name for an existing station, or null: the rules createStation applies,
+ * plus one line of plain text (a tab or control character would break tickets and CSV rows).
+ */
 export function stationNameProblem(name: string): string | null {
   if (!name || name.length > 40) return "Give the station a name of 1 to 40 characters, like Grill.";
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "The station name must be one line of text, without tabs or control characters.";
   if (!slugify(name)) return "Use letters or digits in the station name.";
   return null;
 }

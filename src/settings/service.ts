@@ -28,6 +28,9 @@ export class InvalidSettings extends HttpError {
 /** Event every process sees (the menu cache drops its copy on "restaurant.*": tax may have changed). */
 export const SETTINGS_EVENT = "restaurant.settings_updated";
 
+/** Tabs and control characters break tickets, CSV rows and log lines (the same rule as every free text). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** Ticket ageing thresholds, in minutes: at least a minute, at most four hours. */
 const AGE_MIN = 1;
 const AGE_MAX = 240;
@@ -47,6 +50,7 @@ export function parseSettings(form: SettingsForm, stations: Station[]): { values
   const errors: SettingsErrors = {};
   const name = (form.name ?? "").trim();
   if (!name || name.length > 120) errors.name = "Give the restaurant a name of 1 to 120 characters.";
+  else if (CONTROL.test(name)) errors.name = "The name must be one line of text, without tabs or control characters.";
   const timeZone = (form.timeZone ?? "").trim();
   if (!timeZone || !isValidTimeZone(timeZone)) errors.timeZone = `Choose a time zone from the list (an IANA name like Europe/London)${timeZone ? `, not "${timeZone.slice(0, 60)}"` : ""}.`;
   const dayStartsAtHour = wholeNumber(form.dayStartsAtHour, 0, 23);

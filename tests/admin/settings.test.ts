@@ -86,6 +86,7 @@ describe("restaurant settings (/admin/settings)", () => {
   const refusals: [string, Record<string, string>, string, string][] = [
     ["an empty name", { name: "  " }, "name", "Give the restaurant a name of 1 to 120 characters."],
     ["a name of 121 characters", { name: "x".repeat(121) }, "name", "Give the restaurant a name of 1 to 120 characters."],
+    ["a name with a tab in it", { name: "Demo\tDiner" }, "name", "The name must be one line of text, without tabs or control characters."],
     ["an unknown time zone", { timeZone: "Mars/Olympus" }, "timeZone", "Choose a time zone from the list"],
     ["hour 24", { dayStartsAtHour: "24" }, "dayStartsAtHour", "Choose the hour a business day starts, 0 to 23."],
     ["an hour that is not a number", { dayStartsAtHour: "4am" }, "dayStartsAtHour", "Choose the hour a business day starts, 0 to 23."],
@@ -116,6 +117,7 @@ describe("restaurant settings (/admin/settings)", () => {
     for (const [changes, message] of [
       [{ [`station-${a!.id}`]: "" }, "Give the station a name of 1 to 40 characters"],
       [{ [`station-${a!.id}`]: "!!!" }, "Use letters or digits in the station name."],
+      [{ [`station-${a!.id}`]: "Grill\u0000" }, "The station name must be one line of text, without tabs or control characters."],
       [{ [`station-${a!.id}`]: "Pass", [`station-${b!.id}`]: "pass" }, "Two stations cannot both be called pass."],
     ] as [Record<string, string>, string][]) {
       const before = await snapshot();
