@@ -175,13 +175,13 @@ describe("admin screens and the first five minutes, in Chromium", () => {
     expect(await note.textContent()).toContain("At least 3");
     expect(await max.getAttribute("aria-invalid")).toBe("true");
     expect(await page.isChecked("#f-new-group-required")).toBe(true);
+    await shot(page, "group-form-max-below-min-1280");
     // The bug: with max silently set to 3, typing "1" into it gave "31". Now max holds what the manager typed.
     await max.click({ clickCount: 3 });
     await page.keyboard.type("4");
     expect(await max.inputValue()).toBe("4");
     expect(await note.isVisible()).toBe(false);
     expect(await max.getAttribute("aria-invalid")).toBeNull();
-    await shot(page, "group-form-min-max-1280");
 
     // Ticking Required lifts a minimum of 0 to 1; the next click into it selects that 1, so typing replaces it.
     await page.goto(`${base}/admin/menu/groups`);
