@@ -53,6 +53,7 @@ describe("admin screens and the first five minutes, in Chromium", () => {
   let rid: string;
   let manager: string;
   let server: string;
+  let orderId: string;
   const problems: string[] = [];
   const contexts: BrowserContext[] = [];
 
@@ -87,6 +88,7 @@ describe("admin screens and the first five minutes, in Chromium", () => {
       body: JSON.stringify({ type: "dine_in", table: "12", note: "Birthday: bring the candle with the dessert", items: [{ menuItemId: id("Onion Rings"), quantity: 2, note: "Extra crispy, no salt" }, { menuItemId: id("Draft Lager"), quantity: 1 }, { menuItemId: id("Apple Pie"), quantity: 1 }] }),
     });
     if (res.status !== 201) throw new Error(`order: ${res.status} ${await res.text()}`);
+    orderId = ((await res.json()) as { id: string }).id;
   }, 90_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
@@ -228,7 +230,7 @@ describe("admin screens and the first five minutes, in Chromium", () => {
   it("keeps every page within a 390 px phone: no sideways scroll, Sign out / Sign off in view", async () => {
     const menu = await loadMenuAdmin(db.db, rid);
     const grill = menu.stations.find((s) => s.slug === "grill")!;
-    const paths = [...await ADMIN_PAGES(), "/pos", "/pos/orders", "/kds", `/kds/${grill.id}`, `/kds/${menu.stations.find((s) => s.slug === "fry")!.id}`, "/expo", "/board",
+    const paths = [...await ADMIN_PAGES(), "/pos", `/pos?order=${orderId}`, `/pos/orders/${orderId}/pick/${menu.items.find((i) => i.name === "Classic Burger")!.id}`, "/pos/orders", "/kds", `/kds/${grill.id}`, `/kds/${menu.stations.find((s) => s.slug === "fry")!.id}`, "/expo", "/board",
       "/account/password", "/account/security"];
     const wide: string[] = [];
     const signedIn = await pageFor(manager, PHONE, true);
@@ -240,7 +242,7 @@ describe("admin screens and the first five minutes, in Chromium", () => {
       });
       if (m.width > PHONE.width) wide.push(`${path}: document ${m.width} px`);
       if (m.signOutRight > PHONE.width) wide.push(`${path}: Sign out ends at ${m.signOutRight} px`);
-      await shot(signedIn, `phone${path.replace(/[0-9a-f-]{36}/, "id").replace(/\W+/g, "-")}`, true);
+      await shot(signedIn, `phone${path.replace(/[0-9a-f-]{36}/g, "id").replace(/\W+/g, "-")}`, true);
     }
     const anonymous = await pageFor(null, PHONE, true);
     await anonymous.goto(`${base}/sign-in`);
