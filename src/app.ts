@@ -8,9 +8,12 @@ import { requestContext } from "./http/plugin";
 import { opsRoutes } from "./ops/routes";
 import { requestLimits } from "./ops/request-limits";
 import { logRequest } from "./ops/request-log";
-import { assetRoutes } from "./ops/assets";
+import { assetRoutes } from "./ops/static";
+import { compression } from "./ops/compression";
 import { ErrorPage } from "../views/error-page";
 import { authRoutes } from "./auth/routes";
+import { homeRoutes } from "./home/routes";
+import { settingsRoutes } from "./settings/routes";
 import { menuRoutes } from "./menu/routes";
 import { staffRoutes } from "./staff/routes";
 import { deviceRoutes } from "./devices/routes";
@@ -100,10 +103,14 @@ function buildApp(ctx: AppContext) {
       set.status = 500;
       return problemResponse(request, 500, { error: "internal", message: "Something went wrong on our side. Please try again; if it keeps happening, quote the reference below.", requestId }, headers);
     })
+    // Before html(): the first response mapper that answers wins, and this one compresses.
+    .use(compression())
     .use(html({ autoDetect: true }))
     .use(assetRoutes())
     .use(opsRoutes(ctx))
     .use(authRoutes(ctx))
+    .use(homeRoutes(ctx))
+    .use(settingsRoutes(ctx))
     .use(menuRoutes(ctx))
     .use(staffRoutes(ctx))
     .use(deviceRoutes(ctx))

@@ -21,6 +21,7 @@ export function Layout({ title, nonce, screen = "default", alpine = true, head, 
           <title safe>{title} · Restaurant OS</title>
           <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/public/css/app.css" />
+          <link rel="stylesheet" href="/public/css/phone.css" />
           <script src="/vendor/htmx.min.js" nonce={nonce} defer></script>
           <script src="/public/js/refusals.js" nonce={nonce} defer></script>
           {alpine ? <script src="/vendor/alpine-csp.min.js" nonce={nonce} defer></script> : ""}

@@ -4,25 +4,55 @@
 document.addEventListener("alpine:init", () => {
   const Alpine = window.Alpine;
 
-  // Modifier group rules: ticking "Required" asks for at least one choice, unticking allows none,
-  // and the maximum never drops below the minimum.
+  // Modifier group rules. A field the manager types into is never rewritten by this script: setting
+  // max to the new min behind their back turned "1" typed into max into "31" (issue 9). Instead the
+  // max field says at once when it is below the minimum, and the server refuses the same thing.
+  // Ticking "Required" may lift a minimum of 0 to 1 (a click, not typing); the next click into that
+  // field selects the number so typing replaces it rather than appending to it.
   Alpine.data("groupRules", () => ({
     init() {
       const required = this.$el.querySelector('input[name="required"]');
       const min = this.$el.querySelector('input[name="minSelect"]');
       const max = this.$el.querySelector('input[name="maxSelect"]');
       if (!required || !min || !max) return;
+      const note = document.createElement("p");
+      note.className = "field-error";
+      note.id = max.id + "-live";
+      note.setAttribute("role", "status");
+      note.hidden = true;
+      max.insertAdjacentElement("afterend", note);
+      const checkMax = () => {
+        const low = Number(min.value) || 0;
+        const high = Number(max.value);
+        max.min = String(Math.max(1, low));
+        const tooLow = max.value !== "" && Number.isFinite(high) && high < low;
+        note.hidden = !tooLow;
+        note.textContent = tooLow ? `At least ${low}: a guest must be able to pick the minimum.` : "";
+        if (tooLow) max.setAttribute("aria-invalid", "true");
+        else if (!max.closest(".field").querySelector(".field-error:not([hidden])")) max.removeAttribute("aria-invalid");
+        const ids = (max.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== note.id);
+        if (tooLow) ids.push(note.id);
+        if (ids.length) max.setAttribute("aria-describedby", ids.join(" ")); else max.removeAttribute("aria-describedby");
+      };
+      const selectOnNextFocus = (input) => {
+        input.addEventListener("focus", () => {
+          input.select();
+          // A click would put the caret back on mouseup; keep the selection instead.
+          input.addEventListener("mouseup", (e) => e.preventDefault(), { once: true });
+        }, { once: true });
+      };
       required.addEventListener("change", () => {
         const value = Number(min.value) || 0;
-        if (required.checked && value < 1) min.value = "1";
-        if (!required.checked) min.value = "0";
-        if ((Number(max.value) || 0) < (Number(min.value) || 0)) max.value = min.value;
+        if (required.checked && value < 1) { min.value = "1"; selectOnNextFocus(min); }
+        if (!required.checked && value > 0) { min.value = "0"; selectOnNextFocus(min); }
+        checkMax();
       });
-      min.addEventListener("change", () => {
-        const value = Number(min.value) || 0;
-        required.checked = value > 0;
-        if ((Number(max.value) || 0) < value) max.value = String(value);
+      min.addEventListener("input", () => {
+        required.checked = (Number(min.value) || 0) > 0;
+        checkMax();
       });
+      max.addEventListener("input", checkMax);
+      checkMax();
     },
   }));
 

@@ -1,10 +1,10 @@
-import type { Role } from "./permissions";
 import type { Device, Resolution } from "./service";
 
-/** Each role's own screen. Owners and managers land in admin (menu admin is at /admin/menu). */
-export const ROLE_HOME: Record<Role, string> = {
-  owner: "/admin/staff", manager: "/admin/staff", server: "/pos", cashier: "/pos", kitchen: "/kds", expo: "/expo",
-};
+/**
+ * Where someone signed in with a password lands, whatever their role: the home page listing every
+ * screen and admin section they may open (a newcomer should not need to know any URL).
+ */
+export const STAFF_HOME = "/home";
 
 /** Each kind of station's screen. A KDS reads its kitchen station from the device itself. */
 export const DEVICE_HOME: Record<Device["kind"], string> = { pos: "/pos", kds: "/kds", expo: "/expo", board: "/board" };
@@ -15,7 +15,7 @@ export function homeFor(r: Resolution): string {
   if (p?.user) {
     if (p.sessionKind === "pin" && p.device) return DEVICE_HOME[p.device.kind];
     if (p.user.mustChangePassword && p.sessionKind === "password") return "/account/password";
-    return ROLE_HOME[p.user.role];
+    return STAFF_HOME;
   }
   if (p?.device) return DEVICE_HOME[p.device.kind];
   if (p) return "/sign-in"; // an API key has no screen

@@ -54,3 +54,7 @@ export async function revokeDevice(tx: Tx, restaurantId: string, id: string) {
     .where(and(eq(devices.restaurantId, restaurantId), eq(devices.id, id), isNull(devices.revokedAt))).returning();
   return row ?? null;
 }
+
+export async function renameStation(tx: Tx, restaurantId: string, id: string, name: string) {
+  await tx.update(stations).set({ name }).where(and(eq(stations.restaurantId, restaurantId), eq(stations.id, id)));
+}

@@ -1,5 +1,5 @@
 import type { AppContext } from "../context";
-import { withTenant } from "../db/tenant";
+import { withTenant, type Tx } from "../db/tenant";
 import { isUniqueViolation } from "../db/errors";
 import { recordAudit } from "../audit/service";
 import { appendEvent } from "../realtime/events";
@@ -148,4 +148,34 @@ export async function describeDevice(ctx: AppContext, device: Device) {
     ? await withTenant(ctx.database.db, device.restaurantId, (tx) => q.findStation(tx, device.restaurantId, device.stationId!))
     : null;
   return { name: device.name, kind: device.kind, pinless: device.pinless, stationName: station?.name ?? null };
+}
+
+/** The stations, inside the caller's transaction. */
+export const listStationsIn = (tx: Tx, restaurantId: string) => q.listStations(tx, restaurantId);
+
+/**
+ * What is wrong with a new name for an existing station, or null: the rules createStation applies,
+ * plus one line of plain text (a tab or control character would break tickets and CSV rows).
+ */
+export function stationNameProblem(name: string): string | null {
+  if (!name || name.length > 40) return "Give the station a name of 1 to 40 characters, like Grill.";
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "The station name must be one line of text, without tabs or control characters.";
+  if (!slugify(name)) return "Use letters or digits in the station name.";
+  return null;
+}
+
+/**
+ * Renames stations inside the caller's transaction (settings saves them with the restaurant's other
+ * settings, all or nothing). The slug stays: it is how CSV files and devices already name the station.
+ * Returns the stations whose name changed, with the old name, for the audit entry.
+ */
+export async function renameStationsIn(tx: Tx, restaurantId: string, names: { id: string; name: string }[]) {
+  const changed: { id: string; from: string; to: string }[] = [];
+  for (const { id, name } of names) {
+    const station = await q.findStation(tx, restaurantId, id);
+    if (!station || station.name === name) continue;
+    await q.renameStation(tx, restaurantId, id, name);
+    changed.push({ id, from: station.name, to: name });
+  }
+  return changed;
 }

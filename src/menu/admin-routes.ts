@@ -4,6 +4,8 @@ import type { Principal } from "../auth/service";
 import { authPlugin } from "../auth/plugin";
 import { notFound } from "../http/errors";
 import { loadMenuAdmin } from "./admin-read";
+import { menuAdminLive } from "./admin-stream";
+import { openScreenStream } from "../realtime/screen-stream";
 import { answer, actorOf, flashFor, formBody, frameOf, html, type Body } from "./http";
 import { deleteCategory, moveCategory, parseDirection, saveCategory } from "./category-service";
 import { attachGroup, deleteItem, detachGroup, moveItem, moveItemGroup, saveItem, type ItemForm } from "./item-service";
@@ -73,8 +75,15 @@ export function adminMenuRoutes(ctx: AppContext) {
     return option.groupId;
   };
 
+  const live = menuAdminLive(db);
+
   return new Elysia({ name: "menu-admin" })
     .use(authPlugin(ctx))
+    // ---- live 86 switches on every menu admin page (public/js/live.js)
+    .get("/admin/menu/stream", ({ principal, request, query }) => openScreenStream(ctx, {
+      request, principal, key: "menu-admin", scope: "", render: live.render, since: query.since,
+      snapshot: () => live.snapshot(principal.restaurant.id),
+    }), { ...EDIT, query: t.Object({ since: t.Optional(t.String({ maxLength: 20 })) }) })
     // ---- categories and items overview
     .get("/admin/menu", async (c) => html(c.set, 200, await overview(c)(null, flashFor(c.query.done))), EDIT)
     .post("/admin/menu/categories", (c) => answer(c, {

@@ -34,6 +34,8 @@ export type EventCatalogue = {
   "session.revoked": { sessionIds?: string[]; userId?: string };
   "staff.deactivated": { userId: string };
   "api_key.revoked": { apiKeyId: string };
+  /** A manager saved the settings page: the fields and stations that changed (screens re-read the restaurant). */
+  "restaurant.settings_updated": { fields: string[]; stations: string[] };
 };
 
 export type EventType = keyof EventCatalogue;
@@ -42,7 +44,7 @@ export type EventData<K extends EventType> = EventCatalogue[K];
 /** The names at run time, for the test that each is emitted and for checking a name from outside. */
 export const EVENT_TYPES = [
   "order.created", "order.fired", "order.updated", "order.line_removed", "order.status", "kitchen.bumped", "kitchen.recalled", "kitchen.void_acknowledged",
-  "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked",
+  "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked", "restaurant.settings_updated",
 ] as const satisfies readonly EventType[];
 
 // Fails to compile when a catalogue entry is missing from EVENT_TYPES.

@@ -29,3 +29,10 @@ export async function insertApiKey(tx: Tx, values: typeof apiKeys.$inferInsert) 
   const [row] = await tx.insert(apiKeys).values(values).returning();
   return row!;
 }
+
+/** The settings a manager may change after creation (name, time zone, business day, tax, ticket ageing). */
+export type RestaurantSettings = Pick<typeof restaurants.$inferSelect, "name" | "timeZone" | "dayStartsAtHour" | "taxRateBps" | "taxInclusive" | "ageThresholds">;
+
+export async function updateRestaurantSettings(tx: Tx, restaurantId: string, values: RestaurantSettings) {
+  await tx.update(restaurants).set(values).where(eq(restaurants.id, restaurantId));
+}

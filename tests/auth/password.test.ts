@@ -76,7 +76,7 @@ describe("the one-time password and changing passwords", () => {
     expect(ok.status).toBe(303);
     expect(await hashOf(created.ownerId)).not.toBe(before);
     expect((await app.handle(req("/admin/staff", { headers: { cookie } }))).status).toBe(200);
-    expect((await app.handle(req("/", { headers: { cookie } }))).headers.get("location")).toBe("/admin/staff");
+    expect((await app.handle(req("/", { headers: { cookie } }))).headers.get("location")).toBe("/home");
     // The one-time password no longer works; the new one does.
     expect((await app.handle(req("/sign-in", { form: { email: "olive@fresh.test", password: created.ownerPassword! } }))).status).toBe(401);
     expect((await app.handle(req("/sign-in", { form: { email: "olive@fresh.test", password: "lemon grill tuesday" } }))).status).toBe(303);

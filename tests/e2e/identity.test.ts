@@ -61,6 +61,9 @@ describe("identity in a real browser", () => {
     await page.fill("#email", "maya@e2e.test");
     await page.fill("#password", manager.password);
     await page.click("button[type=submit]");
+    // Sign-in lands on the home page of screens (issue 9); Staff is one tap from there.
+    await page.waitForURL(`${base}/home`);
+    await page.click(".home-tile:has-text('Staff')");
     await page.waitForURL(`${base}/admin/staff`);
     await page.screenshot({ path: `${SHOTS}/identity-staff-admin.png`, fullPage: true });
     expect(await page.textContent("body")).toContain("Sam Server");
@@ -130,7 +133,7 @@ describe("identity in a real browser", () => {
       await page.fill("#email", "maya@e2e.test");
       await page.fill("#password", manager.password);
       await page.click("button[type=submit]");
-      await page.waitForURL(`${base}/admin/staff`);
+      await page.waitForURL(`${base}/home`);
       await page.goto(`${base}/admin/stations`);
       await page.fill("#device-name", `POS ${name}`);
       await page.click("button:has-text(\"Enrol this browser\")");

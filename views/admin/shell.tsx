@@ -1,25 +1,28 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import { Layout } from "../layout";
+import { screensFor } from "../../src/home/screens";
 
 export type AdminSection = "menu" | "staff" | "stations" | "reports" | "settings" | "audit" | "api-keys";
 
-const SECTIONS: [AdminSection, string, string][] = [
-  ["menu", "Menu", "/admin/menu"],
-  ["staff", "Staff", "/admin/staff"],
-  ["stations", "Stations & devices", "/admin/stations"],
-  ["api-keys", "API keys", "/admin/api-keys"],
-  ["audit", "Audit log", "/admin/audit"],
-];
+const SECTION_HREF: Record<AdminSection, string> = {
+  menu: "/admin/menu", staff: "/admin/staff", stations: "/admin/stations", reports: "/admin/reports", settings: "/admin/settings", audit: "/admin/audit", "api-keys": "/admin/api-keys",
+};
+
+/**
+ * Home, then the same screens and sections the home page lists. Every admin page needs a manager's
+ * permission, so the links are a manager's.
+ */
+const NAV = [{ href: "/home", label: "Home" }, ...screensFor("manager").filter((s) => s.href !== "/pos/orders")];
 
 /** The frame of every admin page: restaurant name, section navigation, who is signed in, sign out. */
 export function AdminShell(props: PropsWithChildren<{ nonce: string; title: string; section: AdminSection; restaurantName: string; userName: string; flash?: string; flashKind?: "ok" | "error" }>) {
   return (
-    <Layout title={props.title} nonce={props.nonce} screen="admin" head={<link rel="stylesheet" href="/public/css/identity.css" />}>
+    <Layout title={props.title} nonce={props.nonce} screen="admin" head={<><link rel="stylesheet" href="/public/css/identity.css" /><link rel="stylesheet" href="/public/css/admin.css" /></>}>
       <header class="topbar">
         <strong safe>{props.restaurantName}</strong>
-        <nav>
-          {SECTIONS.map(([key, label, href]) => (
-            <a href={href} aria-current={key === props.section ? "page" : undefined} safe>{label}</a>
+        <nav aria-label="Screens and admin">
+          {NAV.map(({ href, label }) => (
+            <a href={href} aria-current={href === SECTION_HREF[props.section] ? "page" : undefined} safe>{label}</a>
           ))}
         </nav>
         <span class="spacer"></span>
