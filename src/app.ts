@@ -14,6 +14,8 @@ import { deviceRoutes } from "./devices/routes";
 import { auditRoutes } from "./audit/routes";
 import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
+import { paymentApiRoutes } from "./payments/api";
+import { paymentPosRoutes } from "./payments/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
 import { routesWithoutNeed } from "./auth/plugin";
@@ -89,6 +91,8 @@ function buildApp(ctx: AppContext) {
     .use(auditRoutes(ctx))
     .use(orderApiRoutes(ctx))
     .use(posRoutes(ctx))
+    .use(paymentApiRoutes(ctx))
+    .use(paymentPosRoutes(ctx))
     .use(kitchenRoutes(ctx))
     .use(eventRoutes(ctx));
 }

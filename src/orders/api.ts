@@ -4,8 +4,10 @@ import { authPlugin } from "../auth/plugin";
 import type { Principal } from "../auth/service";
 import { badRequest } from "../http/errors";
 import { ORDER_STATUSES, type OrderStatus } from "./states";
-import { getOrder, listOrders, placeOrder, requestHash, transitionOrder, type OrderActor, type OrderView } from "./service";
+import { listOrders, placeOrder, requestHash, transitionOrder, type OrderActor, type OrderView } from "./service";
 import type { NewLine, OrderHeader } from "./validation";
+import { completeOrder, getPayableOrder } from "../payments/service";
+import { payableOrderJson } from "../payments/json";
 
 export function orderJson(o: OrderView) {
   return {
@@ -77,14 +79,19 @@ export function orderApiRoutes(ctx: AppContext) {
       const orders = await listOrders(db, principal.restaurant.id, { statuses: statuses as OrderStatus[] | undefined, limit });
       return { orders: orders.map(orderJson) };
     }, { need: "orders.view", query: t.Object({ status: t.Optional(t.String()), limit: t.Optional(t.String()) }) })
-    .get("/:id", async ({ principal, params }) => orderJson(await getOrder(db, principal.restaurant.id, params.id)),
+    // With its payment state (paidCents, balanceDueCents, paymentStatus, payments, checks): src/payments/.
+    .get("/:id", async ({ principal, params }) => payableOrderJson(await getPayableOrder(db, principal.restaurant.id, params.id)),
       { need: "orders.view", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }) })
     .post("/:id/transitions", async ({ principal, params, body, request, server }) => {
       if (!isObject(body) || typeof body.to !== "string") throw badRequest(`Send {"to": "<status>"} with one of ${ORDER_STATUSES.join(", ")}`, "to");
       if (!ORDER_STATUSES.includes(body.to as OrderStatus)) throw badRequest(`Unknown status "${body.to}" (use ${ORDER_STATUSES.join(", ")})`, "to");
       const version = body.version == null ? null : Number(body.version);
       if (version !== null && !Number.isInteger(version)) throw badRequest("version must be a whole number", "version");
-      const order = await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, actorOf(principal, server?.requestIP(request)?.address), { recall: body.recall === true });
+      const who = actorOf(principal, server?.requestIP(request)?.address);
+      // Completing is settling: the payments module refuses it while the check still owes money.
+      const order = body.to === "completed" && body.recall !== true
+        ? await completeOrder(db, principal.restaurant.id, params.id, version, who)
+        : await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, who, { recall: body.recall === true });
       return orderJson(order);
     }, { need: "orders.transition", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }), body: t.Unknown() });
 }

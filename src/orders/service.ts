@@ -67,10 +67,11 @@ export async function loadViews(tx: Tx, restaurantId: string, orders: q.OrderRow
   }));
 }
 
-function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps: number; modifiers: { priceDeltaCents: number }[]; voidedAt?: Date | null }[], taxInclusive: boolean, discount: Discount | null) {
+function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps: number; modifiers: { priceDeltaCents: number }[]; voidedAt?: Date | null; compedAt?: Date | null }[], taxInclusive: boolean, discount: Discount | null) {
   return priceOrder(lines.map((l) => ({
     unitPriceCents: l.unitPriceCents, quantity: l.quantity, taxRateBps: l.taxRateBps,
-    modifierDeltasCents: l.modifiers.map((m) => m.priceDeltaCents), voided: !!l.voidedAt,
+    // A comped line stays on the ticket but, like a void, is priced at zero (src/payments/service.ts compLine).
+    modifierDeltasCents: l.modifiers.map((m) => m.priceDeltaCents), voided: !!l.voidedAt || !!l.compedAt,
   })), { taxInclusive, discount });
 }
 
