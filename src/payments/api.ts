@@ -4,7 +4,7 @@ import { authPlugin } from "../auth/plugin";
 import { badRequest } from "../http/errors";
 import { actorOf } from "../orders/api";
 import { requestHash } from "../orders/service";
-import { closeDrawer, drawerMovement, drawerReport, openDrawer, currentDrawer } from "./drawers";
+import { closeDrawer, drawerMovement, drawerReport, listDrawers, openDrawer, currentDrawer } from "./drawers";
 import { compLine, completeOrder, getPayableOrder, leaveUnpaid, refundPayment, reopenCheck, shareLine, splitOrder, takePayment, unsplitOrder } from "./service";
 import type { SplitPlan } from "./checks";
 import { drawerJson, payableOrderJson, paymentJson, refundJson, summaryJson } from "./json";
@@ -37,7 +37,8 @@ export function paymentApiRoutes(ctx: AppContext) {
       if (!isObject(body)) throw badRequest('Send {"tender": "cash", "amountCents": ...}', "tender");
       const result = await takePayment(db, principal.restaurant.id, params.id, {
         tender: body.tender, amountCents: body.amountCents, tipCents: body.tipCents, tenderedCents: body.tenderedCents, checkId: body.checkId,
-        idempotencyKey: `api:${key}`, requestHash: requestHash({ orderId: params.id, body }), channel: "api",
+        // A person signed on at a POS puts cash in that till's drawer; an integration's cash is reported apart.
+        idempotencyKey: `api:${key}`, requestHash: requestHash({ orderId: params.id, body }), channel: principal.device ? "pos" : "api",
       }, who(principal, request, server));
       set.status = 201;
       if (result.replayed) set.headers["idempotent-replayed"] = "true";
@@ -49,7 +50,7 @@ export function paymentApiRoutes(ctx: AppContext) {
       { need: "orders.view", params: idParams })
     .post("/api/v1/payments/:id/refunds", async ({ principal, params, body, request, set, server }) => {
       if (!isObject(body)) throw badRequest('Send {"amountCents": ..., "reason": "..."}', "amountCents");
-      const result = await refundPayment(db, principal.restaurant.id, params.id, { amountCents: body.amountCents, reason: body.reason }, who(principal, request, server), { channel: "api" });
+      const result = await refundPayment(db, principal.restaurant.id, params.id, { amountCents: body.amountCents, reason: body.reason }, who(principal, request, server), { channel: principal.device ? "pos" : "api" });
       set.status = 201;
       return { ...refundJson(result.refund), payment: paymentJson(result.payment) };
     }, { need: "payments.refund", params: t.Object({ id: t.String({ format: "uuid", error: "id must be a payment id" }) }), body: t.Unknown() })
@@ -104,6 +105,7 @@ export function paymentApiRoutes(ctx: AppContext) {
       const count = isObject(body) ? { countedCents: body.countedCents, denominations: body.denominations, note: body.note } : {};
       return drawerJson(await closeDrawer(db, principal.restaurant.id, params.id, count, who(principal, request, server)));
     }, { need: "drawers.operate", params: t.Object({ id: t.String({ format: "uuid", error: "id must be a drawer id" }) }), body: t.Unknown() })
+    .get("/api/v1/drawers", async ({ principal }) => ({ drawers: (await listDrawers(db, principal.restaurant.id)).map(drawerJson) }), { need: "drawers.review" })
     .get("/api/v1/drawers/:id", async ({ principal, params }) => drawerJson(await drawerReport(db, principal.restaurant.id, params.id)),
       { need: "drawers.review", params: t.Object({ id: t.String({ format: "uuid", error: "id must be a drawer id" }) }) });
 }
