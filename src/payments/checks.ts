@@ -1,5 +1,5 @@
 import { allocate } from "../money";
-import { lineTotalCents } from "../orders/pricing";
+import { lineTotalCents, taxByRate } from "../orders/pricing";
 import type { CheckLineRow, CheckRow } from "./queries";
 
 /**
@@ -8,9 +8,9 @@ import type { CheckLineRow, CheckRow } from "./queries";
  * checks holding it by their weights, both with allocate(). So the checks always add up to the order
  * to the minor unit, and the same split always gives the same cents to the same check.
  */
-export type CheckMoney = { subtotalCents: number; discountCents: number; taxCents: number; totalCents: number };
+export type CheckMoney = { subtotalCents: number; discountCents: number; taxCents: number; totalCents: number; taxByRate: { rateBps: number; taxCents: number }[] };
 
-type Line = { id: string; unitPriceCents: number; quantity: number; modifiers: { priceDeltaCents: number }[]; voidedAt: Date | null; compedAt?: Date | null };
+type Line = { id: string; unitPriceCents: number; quantity: number; taxRateBps: number; modifiers: { priceDeltaCents: number }[]; voidedAt: Date | null; compedAt?: Date | null };
 type OrderMoney = { subtotalCents: number; discountCents: number; taxCents: number; totalCents: number; lines: Line[] };
 
 /** A line's priced total, 0 when voided or comped (the same rule the engine prices with). */
@@ -31,25 +31,34 @@ export function lineWeights(checks: CheckRow[], checkLines: CheckLineRow[], line
 export function checkAmounts(order: OrderMoney, checks: CheckRow[], checkLines: CheckLineRow[], taxInclusive: boolean): CheckMoney[] {
   const priced = order.lines.map(pricedLine);
   const weights = lineWeights(checks, checkLines, order.lines);
-  const spread = (amount: number) => {
+  /** Spreads an amount over the lines (by their priced totals, only the lines `on` picks), then over the checks. */
+  const spread = (amount: number, on: (i: number) => boolean = () => true) => {
     const perCheck = checks.map(() => 0);
+    const basis = priced.map((p, i) => (on(i) ? p : 0));
     // If nothing on the order is priced (all comped) there is nothing to spread by line: spread evenly.
-    const byLine = priced.some((p) => p > 0) ? allocate(amount, priced) : [];
-    if (!byLine.length) return allocate(amount, checks.map(() => 1));
-    byLine.forEach((share, i) => allocate(share, weights[i]!).forEach((c, k) => { perCheck[k]! += c; }));
+    if (!basis.some((p) => p > 0)) return allocate(amount, checks.map(() => 1));
+    allocate(amount, basis).forEach((share, i) => allocate(share, weights[i]!).forEach((c, k) => { perCheck[k]! += c; }));
     return perCheck;
   };
   const subtotal = spread(order.subtotalCents);
   const discount = spread(order.discountCents);
-  const tax = spread(order.taxCents);
-  return checks.map((_, k) => ({
-    subtotalCents: subtotal[k]!, discountCents: discount[k]!, taxCents: tax[k]!,
-    totalCents: subtotal[k]! - discount[k]! + (taxInclusive ? 0 : tax[k]!),
-  }));
+  // Tax is spread rate by rate over the lines taxed at that rate, so a check's tax by rate is exact too.
+  const rates = taxByRate(order.lines.map((l) => ({
+    unitPriceCents: l.unitPriceCents, quantity: l.quantity, taxRateBps: l.taxRateBps, modifierDeltasCents: l.modifiers.map((m) => m.priceDeltaCents), voided: !!l.voidedAt || !!l.compedAt,
+  })), { taxInclusive, discount: order.discountCents ? { kind: "amount", cents: order.discountCents } : null });
+  const taxes = rates.map((r) => ({ rateBps: r.rateBps, perCheck: spread(r.taxCents, (i) => order.lines[i]!.taxRateBps === r.rateBps) }));
+  return checks.map((_, k) => {
+    const taxCents = taxes.reduce((s, t) => s + t.perCheck[k]!, 0);
+    return {
+      subtotalCents: subtotal[k]!, discountCents: discount[k]!, taxCents,
+      totalCents: subtotal[k]! - discount[k]! + (taxInclusive ? 0 : taxCents),
+      taxByRate: taxes.map((t) => ({ rateBps: t.rateBps, taxCents: t.perCheck[k]! })).filter((t) => t.taxCents),
+    };
+  });
 }
 
 /** The pre-tax amount a tip percentage is taken of: what the guest ordered, after discounts, before tax. */
-export function preTaxCents(m: CheckMoney, taxInclusive: boolean): number {
+export function preTaxCents(m: Omit<CheckMoney, "taxByRate">, taxInclusive: boolean): number {
   return taxInclusive ? m.totalCents - m.taxCents : m.subtotalCents - m.discountCents;
 }
 

@@ -94,3 +94,14 @@ describe("splitting a check", () => {
     expect(planSplit({ kind: "lines", checks: [["zzz"]] }, lines)).toContain("not on this order");
   });
 });
+
+import { quickCash } from "../../src/payments/cash";
+
+describe("quick cash buttons", () => {
+  it("offers the next whole unit and the next round notes above the amount due", () => {
+    expect(quickCash(1196, "USD")).toEqual([1200, 1500, 2000, 5000]);
+    expect(quickCash(2000, "USD")).toEqual([5000, 10000]);
+    expect(quickCash(1180, "JPY")).toEqual([2000, 5000, 10000]);
+    expect(quickCash(0, "USD")).toEqual([]);
+  });
+});
