@@ -22,7 +22,8 @@ export function summaryJson(s: PaymentSummary) {
     payments: s.payments.map(paymentJson),
     checks: s.checks.map((c) => ({
       id: c.id, number: c.number, label: c.label, subtotalCents: c.subtotalCents, discountCents: c.discountCents, taxCents: c.taxCents,
-      totalCents: c.totalCents, paidCents: c.paidCents, balanceDueCents: c.balanceDueCents, itemIds: c.lineIds,
+      totalCents: c.totalCents, paidCents: c.paidCents, balanceDueCents: c.balanceDueCents,
+      items: c.lines.map((l) => ({ itemId: l.lineId, share: l.weight, of: l.of })), taxByRate: c.taxByRate,
     })),
   };
 }

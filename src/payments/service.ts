@@ -8,7 +8,7 @@ import { formatMoney, roundDiv } from "../money";
 import { applyOrderChange, loadViews, type OrderActor, type OrderView } from "../orders/service";
 import { checkTransition } from "../orders/states";
 import * as orderQ from "../orders/queries";
-import { checkAmounts, checkShares, planSplit, preTaxCents, pricedLine, type CheckMoney, type SplitPlan } from "./checks";
+import { checkAmounts, checkShares, lineWeights, planSplit, preTaxCents, pricedLine, type CheckMoney, type SplitPlan } from "./checks";
 import { checkPaymentMove, orderPaymentStatus, stateAfterRefund, TAKEN_STATES, type OrderPaymentStatus } from "./states";
 import * as q from "./queries";
 
@@ -19,7 +19,7 @@ export type Tender = (typeof TENDERS)[number];
 /** A typo guard on any one amount: 1,000,000.00 in a 2-decimal currency. */
 const MAX_AMOUNT = 100_000_000;
 
-export type CheckView = CheckMoney & { id: string; number: number; label: string; paidCents: number; balanceDueCents: number; lineIds: string[] };
+export type CheckView = CheckMoney & { id: string; number: number; label: string; paidCents: number; balanceDueCents: number; lines: { lineId: string; weight: number; of: number }[] };
 export type PaymentSummary = {
   paidCents: number; refundedCents: number; tipCents: number; balanceDueCents: number; paymentStatus: OrderPaymentStatus;
   payments: q.PaymentRow[]; refunds: q.RefundRow[]; checks: CheckView[];
@@ -36,11 +36,17 @@ export function summarize(order: OrderView, payments: q.PaymentRow[], refunds: q
   const refundedCents = taken.reduce((s, p) => s + p.refundedCents, 0);
   const tipCents = taken.reduce((s, p) => s + p.tipCents, 0);
   const money = checkAmounts(order, split.checks, split.lines, taxInclusive);
+  const weights = lineWeights(split.checks, split.lines, order.lines);
   const checks = split.checks.map((c, k) => {
     const paid = taken.filter((p) => p.checkId === c.id).reduce((s, p) => s + countedAmount(p), 0);
     return {
       ...money[k]!, id: c.id, number: c.number, label: c.label, paidCents: paid, balanceDueCents: money[k]!.totalCents - paid,
-      lineIds: order.lines.filter((l) => split.lines.some((cl) => cl.checkId === c.id && cl.orderItemId === l.id) || (k === 0 && !split.lines.some((cl) => cl.orderItemId === l.id))).map((l) => l.id),
+      // Each line this check holds, with its share (weight of the line's total weight: 1 of 3 = a third).
+      lines: order.lines.flatMap((l, i) => {
+        const w = weights[i]!;
+        const of = w.reduce((s, x) => s + x, 0);
+        return w[k]! > 0 ? [{ lineId: l.id, weight: w[k]!, of }] : [];
+      }),
     };
   });
   const hasLines = order.lines.some((l) => !l.voidedAt);
@@ -418,4 +424,13 @@ export async function summariesFor(db: Db, restaurantId: string, orders: OrderVi
     }
     return out;
   });
+}
+
+/** Order history: any business day, by number, table, total or staff (who took it or was paid on it). */
+export async function searchHistory(db: Db, restaurantId: string, filter: q.HistoryFilter): Promise<OrderView[]> {
+  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.searchOrders(tx, restaurantId, filter)));
+}
+
+export async function orderOfPayment(db: Db, restaurantId: string, paymentId: string): Promise<string | null> {
+  return withTenant(db, restaurantId, async (tx) => (await q.findPayment(tx, restaurantId, paymentId))?.orderId ?? null);
 }
