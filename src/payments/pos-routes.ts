@@ -4,7 +4,7 @@ import { authPlugin } from "../auth/plugin";
 import type { Principal } from "../auth/service";
 import { allows } from "../auth/permissions";
 import { checkManagerPin } from "../auth/override";
-import { badRequest, HttpError } from "../http/errors";
+import { badRequest, HttpError, notFound } from "../http/errors";
 import { parseMoney, roundDiv } from "../money";
 import { actorOf } from "../orders/api";
 import { listStaff } from "../staff/service";
@@ -87,11 +87,13 @@ export function paymentPosRoutes(ctx: AppContext) {
     });
   }
 
-  async function onDrawerPage(p: Principal, nonce: string, set: Set, work: () => Promise<string>) {
+  async function onDrawerPage(p: Principal, nonce: string, set: Set, work: () => Promise<string>, drawerId?: string) {
     try {
       return redirect(set, await work());
     } catch (error) {
       if (!(error instanceof HttpError) || error.status >= 500 || error.status === 404) throw error;
+      // Another restaurant's drawer is a 404 whatever the count said.
+      if (drawerId) await drawerReport(db, p.restaurant.id, drawerId);
       set.status = error.status;
       return drawerPage(p, nonce, { error });
     }
@@ -183,7 +185,7 @@ export function paymentPosRoutes(ctx: AppContext) {
         nonce, restaurantName: principal.restaurant.name, currency: principal.restaurant.currency, taxInclusive: principal.restaurant.taxInclusive,
         timeZone: principal.restaurant.timeZone, order, check, size: query.size === "a4" ? "a4" : "80mm", serverName,
       });
-    }, { need: "orders.view", params: orderParams, query: t.Object({ check: t.Optional(uuid("No such check")), size: t.Optional(t.String()) }) })
+    }, { need: "payments.take", params: orderParams, query: t.Object({ check: t.Optional(uuid("No such check")), size: t.Optional(t.String()) }) })
     .post("/pos/payments/:id/refund", async ({ principal, params, body, set, nonce, request, server }) => {
       const actor = who(principal, request, server);
       let orderId: string | null = null;
@@ -195,11 +197,11 @@ export function paymentPosRoutes(ctx: AppContext) {
       } catch (error) {
         if (!(error instanceof HttpError) || error.status >= 500) throw error;
         const of = await orderOfPayment(db, principal.restaurant.id, params.id);
-        if (!of) throw error;
+        if (!of) throw notFound("No such payment");
         set.status = error.status;
         return historyOrder(principal, nonce, of, { error: error.message });
       }
-    }, { need: "orders.view", params: t.Object({ id: uuid("No such payment") }), body: form })
+    }, { need: "payments.take", params: t.Object({ id: uuid("No such payment") }), body: form })
     .get("/pos/history", async ({ principal, query, nonce, set }) => {
       const q: HistoryQuery = { date: str(query.date), number: str(query.number), table: str(query.table), amount: str(query.amount), staff: str(query.staff) };
       const staff = (await listStaff(ctx, principal.restaurant.id)).map((s) => ({ id: s.userId, name: s.name }));
@@ -220,9 +222,9 @@ export function paymentPosRoutes(ctx: AppContext) {
       }
       const summaries = await summariesFor(db, principal.restaurant.id, orders, principal.restaurant.taxInclusive);
       return HistoryPage({ ...frame(principal, nonce), query: q, staff, orders, summaries, error });
-    }, { need: "orders.view", query: t.Record(t.String(), t.String()) })
+    }, { need: "payments.take", query: t.Record(t.String(), t.String()) })
     .get("/pos/history/:id", async ({ principal, params, query, nonce }) => historyOrder(principal, nonce, params.id, { notice: query.refunded ? "Refunded: hand the cash back from the drawer." : undefined }),
-      { need: "orders.view", params: orderParams, query: t.Object({ refunded: t.Optional(t.String()) }) })
+      { need: "payments.take", params: orderParams, query: t.Object({ refunded: t.Optional(t.String()) }) })
     .get("/pos/drawer", async ({ principal, nonce, query }) => drawerPage(principal, nonce, { notice: query.done === "no_sale" ? "No sale recorded: the drawer is open." : query.done ? "Recorded." : undefined }),
       { need: "drawers.operate", query: t.Object({ done: t.Optional(t.String()) }) })
     .post("/pos/drawer/open", ({ principal, body, set, nonce, request, server }) =>
@@ -243,7 +245,7 @@ export function paymentPosRoutes(ctx: AppContext) {
         const count = Object.keys(denominations).length ? { denominations, note: body.note } : { countedCents: typedMoney(body.counted, principal.restaurant.currency, "counted"), note: body.note };
         await closeDrawer(db, principal.restaurant.id, params.id, count, who(principal, request, server));
         return `/pos/drawer/${params.id}`;
-      }), { need: "drawers.operate", params: t.Object({ id: uuid("No such drawer") }), body: form })
+      }, params.id), { need: "drawers.operate", params: t.Object({ id: uuid("No such drawer") }), body: form })
     .get("/pos/drawer/:id", async ({ principal, params, nonce }) => {
       const report = await drawerReport(db, principal.restaurant.id, params.id);
       // A cashier sees the drawer of their own till; every other drawer is a manager's review.
