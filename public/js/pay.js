@@ -30,7 +30,17 @@
     function refresh() {
       var o = owed();
       if (exact) exact.textContent = "Exact " + show(o.total);
-      form.querySelectorAll("[data-note]").forEach(function (b) { b.disabled = Number(b.value) < o.total; });
+      // The next whole unit and round notes above what is owed with the tip (as src/payments/cash.ts does).
+      var unit = Math.pow(10, decimals);
+      var notes = JSON.parse(form.dataset.notes || "[]");
+      var next = [unit].concat(notes).map(function (step) { return Math.ceil(o.total / step) * step; })
+        .filter(function (v, i, all) { return v > o.total && all.indexOf(v) === i; }).sort(function (a, b) { return a - b; });
+      form.querySelectorAll("[data-note]").forEach(function (b, i) {
+        if (next[i] === undefined) { b.hidden = true; return; }
+        b.hidden = false;
+        b.value = String(next[i]);
+        b.textContent = show(next[i]);
+      });
       var handed = cents(tenderedBox.value, decimals);
       preview.textContent = handed === null || tenderedBox.value.trim() === "" ? ""
         : handed < o.total ? "Not enough: " + show(o.total) + " is due with the tip"

@@ -64,7 +64,7 @@ export async function currentDrawer(db: Db, restaurantId: string, deviceId: stri
 
 async function report(tx: Tx, restaurantId: string, drawer: q.DrawerRow): Promise<DrawerReport> {
   const activity = await q.drawerActivity(tx, restaurantId, drawer.id);
-  const names = await q.userNames(tx, [drawer.openedBy, drawer.closedBy, ...activity.movements.map((m) => m.byUser), ...activity.refunds.map((r) => r.byUser)].filter((x): x is string => !!x));
+  const names = await q.userNames(tx, [drawer.openedBy, drawer.closedBy, ...activity.taken.map((t) => t.takenBy), ...activity.movements.map((m) => m.byUser), ...activity.refunds.map((r) => r.byUser)].filter((x): x is string => !!x));
   return { drawer, figures: drawerFigures(drawer, activity), ...activity, names };
 }
 

@@ -2,6 +2,9 @@ import { notesOf } from "../../src/payments/cash";
 import type { DrawerReport } from "../../src/payments/drawers";
 import { money, PosFrame } from "./parts";
 
+/** Money going out, shown with a minus unless there is none ("-$0.00" reads like an error). */
+const out = (cents: number, currency: string) => money(cents ? -cents : 0, currency);
+
 export type DrawerPageProps = {
   nonce: string; restaurantName: string; staffName: string; currency: string; deviceName: string | null;
   report: DrawerReport | null; error?: string; errorField?: string; notice?: string;
@@ -20,9 +23,9 @@ export function DrawerFigures({ report, currency }: { report: DrawerReport; curr
     <dl class="totals drawer-figures">
       <dt>Float</dt><dd safe>{money(f.floatCents, currency)}</dd>
       <dt>Cash taken (incl. tips)</dt><dd safe>{money(f.cashTakenCents, currency)}</dd>
-      <dt>Cash refunded</dt><dd safe>{money(-f.cashRefundedCents, currency)}</dd>
+      <dt>Cash refunded</dt><dd safe>{out(f.cashRefundedCents, currency)}</dd>
       <dt>Pay-ins</dt><dd safe>{money(f.payInsCents, currency)}</dd>
-      <dt>Pay-outs</dt><dd safe>{money(-f.payOutsCents, currency)}</dd>
+      <dt>Pay-outs</dt><dd safe>{out(f.payOutsCents, currency)}</dd>
       <dt class="total">Expected</dt><dd class="total" data-testid="expected" safe>{money(d.expectedCents ?? f.expectedCents, currency)}</dd>
       {d.status === "closed" ? (
         <>
@@ -38,7 +41,7 @@ export function DrawerFigures({ report, currency }: { report: DrawerReport; curr
 
 export function DrawerActivity({ report, currency }: { report: DrawerReport; currency: string }) {
   const rows = [
-    ...report.taken.map((t) => ({ at: t.createdAt, what: `Cash ${t.status === "completed" ? "" : `(${t.status.replace("_", " ")}) `}`, amount: t.amountCents + t.tipCents, who: "" })),
+    ...report.taken.map((t) => ({ at: t.createdAt, what: `Cash${t.status === "completed" ? "" : ` (${t.status.replace("_", " ")})`}${t.tipCents ? ` incl. tip ${money(t.tipCents, currency)}` : ""}`, amount: t.amountCents + t.tipCents, who: report.names.get(t.takenBy ?? "") ?? "" })),
     ...report.refunds.map((r) => ({ at: r.createdAt, what: `Refund: ${r.reason}`, amount: -r.amountCents, who: report.names.get(r.byUser ?? "") ?? "" })),
     ...report.movements.map((m) => ({ at: m.createdAt, what: `${m.kind === "pay_in" ? "Pay-in" : m.kind === "pay_out" ? "Pay-out" : "No sale"}${m.reason ? `: ${m.reason}` : ""}`, amount: m.kind === "pay_out" ? -m.amountCents : m.amountCents, who: report.names.get(m.byUser ?? "") ?? "" })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -58,8 +58,10 @@ export function CheckSummary({ order, currency, comp }: { order: PayableOrder; c
                 {l.seat ? <span class="muted small" safe>{`Seat ${l.seat}`}</span> : ""}
                 <span class="amount" safe>{l.compedAt ? `COMP ${money(0, currency)}` : money(unit * l.quantity, currency)}</span>
               </div>
-              {l.modifiers.length ? <p class="muted small mods" safe>{l.modifiers.map((m) => m.name).join(", ")}</p> : ""}
-              {l.compedAt ? <p class="muted small" safe>{`Comp: ${l.compReason ?? ""}`}</p> : comp ? comp(l.id) : ""}
+              <div class="row line-extra">
+                <span class="muted small grow" safe>{[l.modifiers.map((m) => m.name).join(", "), l.compedAt ? `Comp: ${l.compReason ?? ""}` : ""].filter(Boolean).join(" · ")}</span>
+                {!l.compedAt && comp ? comp(l.id) : ""}
+              </div>
             </li>
           );
         })}

@@ -1,6 +1,6 @@
 import { priceInputValue, roundDiv } from "../../src/money";
 import { preTaxCents } from "../../src/payments/checks";
-import { quickCash } from "../../src/payments/cash";
+import { notesOf, quickCash } from "../../src/payments/cash";
 import type { CheckView, PayableOrder } from "../../src/payments/service";
 import type { PaymentRow } from "../../src/payments/queries";
 import { CheckSummary, money, PosFrame, tipLabel } from "./parts";
@@ -44,25 +44,22 @@ function CashForm({ p, check }: { p: PayPageProps; check: CheckView | null }) {
   const base = check ? preTaxCents(check, p.taxInclusive) : preTaxCents(p.order, p.taxInclusive);
   const action = `/pos/orders/${p.order.id}/pay`;
   return (
-    <form method="post" action={action} class="cash-form stack" data-cash-form data-due={String(due)} data-currency={p.currency}>
+    <form method="post" action={action} class="cash-form stack" data-cash-form data-due={String(due)} data-currency={p.currency} data-notes={JSON.stringify(notesOf(p.currency))}>
       <input type="hidden" name="formKey" value={p.formKey} />
       {check ? <input type="hidden" name="checkId" value={check.id} /> : ""}
-      <label>Amount to pay
-        <input type="text" name="amount" inputmode="decimal" autocomplete="off" value={priceInputValue(due, p.currency)} data-amount />
-      </label>
-      <ErrorFor p={p} field={["amount", "amountCents"]} />
-      <fieldset class="tips">
-        <legend>Tip <span class="muted small" safe>{`(of ${money(base, p.currency)} before tax)`}</span></legend>
-        <div class="tip-choice">
-          <label class="tip-option"><input type="radio" name="tipPreset" value="0" checked data-tip="0" /><span>No tip</span></label>
-          {p.tipPresetsBps.map((bps) => {
-            const tip = roundDiv(Math.max(base, 0) * bps, 10_000);
-            return <label class="tip-option"><input type="radio" name="tipPreset" value={String(bps)} data-tip={String(tip)} /><span safe>{`${tipLabel(bps)} · ${money(tip, p.currency)}`}</span></label>;
-          })}
-        </div>
+      <p class="muted small tip-hint" safe>{`Tip, as a share of ${money(base, p.currency)} before tax`}</p>
+      <div class="tip-choice">
+        <label class="tip-option"><input type="radio" name="tipPreset" value="0" checked data-tip="0" /><span>No tip</span></label>
+        {p.tipPresetsBps.map((bps) => {
+          const tip = roundDiv(Math.max(base, 0) * bps, 10_000);
+          return <label class="tip-option"><input type="radio" name="tipPreset" value={String(bps)} data-tip={String(tip)} /><span safe>{`${tipLabel(bps)} · ${money(tip, p.currency)}`}</span></label>;
+        })}
+      </div>
+      <div class="amount-row">
+        <label>Amount to pay<input type="text" name="amount" inputmode="decimal" autocomplete="off" value={priceInputValue(due, p.currency)} data-amount /></label>
         <label>Or a tip amount<input type="text" name="tipAmount" inputmode="decimal" autocomplete="off" placeholder="0.00" data-tip-amount /></label>
-      </fieldset>
-      <ErrorFor p={p} field={["tipAmount", "tipCents"]} />
+      </div>
+      <ErrorFor p={p} field={["amount", "amountCents", "tipAmount", "tipCents"]} />
       <div class="quick-cash" data-quick>
         <button class="btn primary cash-btn" type="submit" name="tendered" value="exact" data-exact safe>{`Exact ${money(due, p.currency)}`}</button>
         {quickCash(due, p.currency).map((v) => <button class="btn cash-btn" type="submit" name="tendered" value={String(v)} data-note safe>{money(v, p.currency)}</button>)}
@@ -192,7 +189,10 @@ export function PayPage(p: PayPageProps) {
                   : !p.onDevice ? <p class="flash error">Cash is taken at a POS with an open drawer: sign on at a POS.</p>
                   : !p.drawerOpen ? <p class="flash error">Open the cash drawer first. <a href="/pos/drawer">Open drawer</a></p>
                   : <CashForm p={p} check={check} />}
-                {check ? <a class="btn" href={`/pos/orders/${o.id}/receipt?check=${check.id}`}>Guest check</a> : <a class="btn" href={`/pos/orders/${o.id}/receipt`}>Guest check</a>}
+                <div class="row pay-actions">
+                  <a class="btn" href={`/pos/orders/${o.id}/receipt${check ? `?check=${check.id}` : ""}`}>Guest check</a>
+                  <a class="btn" href={`/pos?order=${o.id}`}>Back to ticket</a>
+                </div>
                 <details>
                   <summary class="btn small">Leave unpaid…</summary>
                   <ManagerForm p={p} path="unpaid" label="Leave unpaid (house account)" need={p.can.leaveUnpaid} reason={true} />
@@ -207,7 +207,7 @@ export function PayPage(p: PayPageProps) {
               <ManagerForm p={p} path="reopen" label="Reopen check" need={true} reason={true} pin={!p.can.reopen} />
             </details>
           ) : ""}
-          <a class="btn" href={`/pos?order=${o.id}`}>Back to ticket</a>
+          {paidInFull || o.status === "cancelled" ? <a class="btn" href={`/pos?order=${o.id}`}>Back to ticket</a> : ""}
         </section>
       </main>
     </PosFrame>

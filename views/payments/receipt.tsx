@@ -40,7 +40,8 @@ export function ReceiptPage(p: ReceiptProps) {
       <article class={`receipt size-${p.size}`} data-testid="receipt">
         <h1 safe>{p.restaurantName}</h1>
         <p class="center" safe>{`${title} · Order #${o.number}${check ? ` · ${check.label}` : ""}`}</p>
-        <p class="center small" safe>{[when, o.tableLabel ? `Table ${o.tableLabel}` : "", p.serverName ? `Server: ${p.serverName}` : ""].filter(Boolean).join(" · ")}</p>
+        <p class="center small" safe>{when}</p>
+        <p class="center small" safe>{[o.tableLabel ? `Table ${o.tableLabel}` : "", o.guests ? `${o.guests} guests` : "", p.serverName ? `Server: ${p.serverName}` : ""].filter(Boolean).join(" · ")}</p>
         <table class="receipt-lines">
           <tbody>
             {lines.map(({ line, weight, of }) => {
@@ -48,10 +49,10 @@ export function ReceiptPage(p: ReceiptProps) {
               return (
                 <>
                   <tr>
-                    <td safe>{`${fraction(weight, of)}${line.quantity}× ${line.name}`}</td>
+                    <td safe>{`${fraction(weight, of)}${line.quantity}× ${line.name}${line.modifiers.some((m) => !m.priceDeltaCents) ? ` (${line.modifiers.filter((m) => !m.priceDeltaCents).map((m) => m.name).join(", ")})` : ""}`}</td>
                     <td class="num" safe>{line.compedAt ? "COMP" : money(Math.round((unit * line.quantity * weight) / of), p.currency)}</td>
                   </tr>
-                  {line.modifiers.map((m) => <tr class="mod"><td safe>{`  ${m.name}`}</td><td class="num" safe>{money(m.priceDeltaCents * line.quantity, p.currency)}</td></tr>)}
+                  {line.modifiers.filter((m) => m.priceDeltaCents).map((m) => <tr class="mod"><td safe>{`  ${m.name}`}</td><td class="num" safe>{money(m.priceDeltaCents * line.quantity, p.currency)}</td></tr>)}
                   {line.compedAt ? <tr class="mod"><td safe>{`  Comp: ${line.compReason ?? ""}`}</td><td class="num" safe>{money(-unit * line.quantity, p.currency)}</td></tr> : ""}
                 </>
               );

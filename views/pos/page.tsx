@@ -52,6 +52,8 @@ export function PosPage(p: PosPageProps) {
           <a href="/pos">New order</a>
           <a href="/pos/orders" safe>{`Open orders (${p.screen.open.length})`}</a>
           <a href={`/pos?mode=86${orderId ? `&order=${orderId}` : ""}`}>86 items</a>
+          <a href="/pos/history">History</a>
+          <a href="/pos/drawer">Drawer</a>
         </nav>
         <span class="spacer"></span>
         <span class="muted" safe>{p.staffName}</span>
