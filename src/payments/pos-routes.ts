@@ -14,8 +14,9 @@ import { closeDrawer, currentDrawer, drawerMovement, drawerReport, listDrawers, 
 import {
   compLine, completeOrder, getPayableOrder, leaveUnpaid, orderOfPayment, refundPayment, searchHistory, reopenCheck, shareLine, splitOrder, summariesFor, takePayment, unsplitOrder, type Approver,
 } from "./service";
-import { requestHash, type OrderView } from "../orders/service";
-import { chosenCheck, PayPage } from "../../views/payments/pay-page";
+import { requestHash, touchedOrders, type OrderView } from "../orders/service";
+import { chosenCheck, PayPage, PaySummary } from "../../views/payments/pay-page";
+import { openScreenStream } from "../realtime/screen-stream";
 import { ReceiptPage } from "../../views/payments/receipt";
 import { DrawerListPage, DrawerPage, DrawerReportPage } from "../../views/payments/drawer";
 import { HistoryOrderPage, HistoryPage, type HistoryQuery } from "../../views/payments/history";
@@ -65,6 +66,7 @@ export function paymentPosRoutes(ctx: AppContext) {
       formKey: crypto.randomUUID(), drawerOpen: !!drawer, onDevice: !!p.device, error: extra.error?.message, errorField: extra.error?.field ?? (extra.error ? "" : undefined),
       paid: extra.paidId ? order.pay.payments.find((x) => x.id === extra.paidId) ?? null : null,
       can: { comp: allows(p.actor, "payments.comp"), reopen: allows(p.actor, "payments.reopen"), leaveUnpaid: allows(p.actor, "payments.leave_unpaid") },
+      lastSeq: p.restaurant.eventSeq,
     });
   }
 
@@ -105,6 +107,16 @@ export function paymentPosRoutes(ctx: AppContext) {
     .use(authPlugin(ctx))
     .get("/pos/orders/:id/pay", async ({ principal, params, query, nonce }) => payPage(principal, nonce, params.id, { checkId: query.check ?? null, paidId: query.paid ?? null }),
       { need: "payments.take", params: orderParams, query: t.Object({ check: t.Optional(uuid("No such check")), paid: t.Optional(uuid("No such payment")) }) })
+    // Live: a tender at another till, a comp or a kitchen change re-renders the check's summary here.
+    .get("/pos/orders/:id/pay/stream", async ({ principal, params, request, query }) => {
+      const canComp = allows(principal.actor, "payments.comp");
+      const summary = async () => PaySummary({ order: await getPayableOrder(db, principal.restaurant.id, params.id), currency: principal.restaurant.currency, canComp }) as string;
+      await getPayableOrder(db, principal.restaurant.id, params.id);
+      return openScreenStream(ctx, {
+        request, principal, key: `pay:${params.id}:${canComp}`, scope: params.id, since: query.since, snapshot: summary,
+        render: async (_rid, _scope, events) => (touchedOrders(events).includes(params.id) ? summary() : null),
+      });
+    }, { need: "payments.take", params: orderParams, query: t.Object({ since: t.Optional(t.String()) }) })
     .post("/pos/orders/:id/pay", async ({ principal, params, body, set, nonce, request, server }) => {
       const checkId = str(body.checkId) || null;
       return onPayPage(principal, nonce, set, params.id, checkId, async () => {

@@ -94,7 +94,7 @@ const ROUTES: Route[] = [
 /** Prefixes of the routes this feature owns: every one of them must be in the table above. */
 const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit)/,
   /^\/api\/v1\/orders\/:id\/(payments|split|unsplit|items|unpaid|reopen|complete)/, /^\/api\/v1\/(payments|drawers?)(\/|$)/,
-  /^\/pos\/orders\/:id\/(pay|split|unsplit|lines\/:lineId\/comp|unpaid|reopen|complete|receipt)/, /^\/pos\/(payments|history|drawers?)(\/|$)/];
+  /^\/pos\/orders\/:id\/(pay(?!\/stream)|split|unsplit|lines\/:lineId\/comp|unpaid|reopen|complete|receipt)/, /^\/pos\/(payments|history|drawers?)(\/|$)/];
 /** An id no row has: the route must answer 404 (or refuse) for it, never 500. */
 const NO_ROW = "00000000-0000-4000-8000-00000000abcd";
 

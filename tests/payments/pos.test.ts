@@ -160,3 +160,43 @@ describe("paying at the POS", () => {
     expect(await again.text()).toContain("already closed");
   });
 });
+
+describe("the pay screen is live", () => {
+  let db: TestDatabase;
+  let t: ReturnType<typeof makeTestApp>;
+  let api: ReturnType<typeof apiClient>;
+  let rid: string;
+  let m: Awaited<ReturnType<typeof demoMenu>>;
+
+  beforeAll(async () => {
+    db = await openTestDatabase("postgres");
+    t = makeTestApp(db);
+    const demo = await seedDemo(db.db, testConfig().pinPepper, "pay-live");
+    rid = demo.restaurant.id;
+    api = apiClient(t.app, { key: demo.apiKey });
+    m = await demoMenu(db.db, rid);
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    await db.drop();
+  });
+
+  it("re-renders the check's summary when another till takes a tender, for front of house only", async () => {
+    const server = await atPos(db.db, rid, "server");
+    const o = await (await api("/api/v1/orders", { json: { type: "takeout", items: [{ menuItemId: m.item("Onion Rings").id, quantity: 2 }] } })).json();
+    const seq = Number(/data-seq="(\d+)"/.exec(await (await t.app.handle(req(`/pos/orders/${o.id}/pay`, { headers: { cookie: server.cookie } }))).text())![1]);
+    const abort = new AbortController();
+    const res = await t.app.handle(req(`/pos/orders/${o.id}/pay/stream?since=${seq}`, { headers: { cookie: server.cookie }, signal: abort.signal }));
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    await api(`/api/v1/orders/${o.id}/payments`, { json: { tender: "cash", amountCents: 500 } });
+    let text = "";
+    const until = Date.now() + 10_000;
+    while (!text.includes("check-summary") && Date.now() < until) text += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    expect(text).toContain('id="check-summary"');
+    expect(text).toContain("$6.96"); // 11.96 - 5.00 still due
+    const kitchen = await atPos(db.db, rid, "kitchen");
+    expect((await t.app.handle(req(`/pos/orders/${o.id}/pay/stream`, { headers: { cookie: kitchen.cookie, accept: "application/json" } }))).status).toBe(403);
+  });
+});

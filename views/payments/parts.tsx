@@ -9,7 +9,7 @@ export { money };
 /** The POS frame of every payment screen: the same top bar as the POS, the payments stylesheet, pay.js. */
 export function PosFrame(p: PropsWithChildren<{ title: string; nonce: string; restaurantName: string; staffName: string; current?: "drawer" | "history" | "orders" }>) {
   return (
-    <Layout title={p.title} nonce={p.nonce} screen="pos" alpine={false} head={<><link rel="stylesheet" href="/public/css/payments.css" /><script src="/public/js/pay.js" defer></script></>}>
+    <Layout title={p.title} nonce={p.nonce} screen="pos" alpine={false} head={<><link rel="stylesheet" href="/public/css/payments.css" /><script src="/public/js/pay.js" defer></script><script src="/public/js/live.js" defer></script></>}>
       <header class="topbar no-print">
         <strong safe>{p.restaurantName}</strong>
         <nav>

@@ -10,6 +10,8 @@ export type PayPageProps = {
   order: PayableOrder; checkId: string | null; tipPresetsBps: number[]; formKey: string;
   drawerOpen: boolean; onDevice: boolean; error?: string; errorField?: string; paid?: PaymentRow | null;
   can: { comp: boolean; reopen: boolean; leaveUnpaid: boolean };
+  /** The event seq the page was rendered at: the live stream resumes after it. */
+  lastSeq: number;
 };
 
 /** The check being paid: the one chosen, or the first with money due, or the whole order when not split. */
@@ -111,17 +113,23 @@ function SplitPanel({ p }: { p: PayPageProps }) {
   );
 }
 
-function CompForm({ p, lineId }: { p: PayPageProps; lineId: string }) {
+function CompForm({ orderId, lineId, canComp }: { orderId: string; lineId: string; canComp: boolean }) {
   return (
     <details class="comp">
       <summary class="btn small">Comp…</summary>
-      <form method="post" action={`/pos/orders/${p.order.id}/lines/${lineId}/comp`} class="stack">
+      <form method="post" action={`/pos/orders/${orderId}/lines/${lineId}/comp`} class="stack">
         <label>Reason<input type="text" name="reason" required maxlength="200" autocomplete="off" /></label>
-        {p.can.comp ? "" : <label>Manager PIN<input type="password" name="managerPin" required inputmode="numeric" pattern="[0-9]{4,6}" autocomplete="off" /></label>}
+        {canComp ? "" : <label>Manager PIN<input type="password" name="managerPin" required inputmode="numeric" pattern="[0-9]{4,6}" autocomplete="off" /></label>}
         <button class="btn" type="submit">Comp item</button>
       </form>
     </details>
   );
+}
+
+/** The check's left half, for the full page and the live fragment alike (comps only while the check is open). */
+export function PaySummary({ order, currency, canComp }: { order: PayableOrder; currency: string; canComp: boolean }) {
+  const open = order.status !== "cancelled" && (order.pay.paymentStatus !== "paid" || order.pay.balanceDueCents > 0 || !!order.reopenedAt);
+  return <CheckSummary order={order} currency={currency} comp={open ? (lineId) => <CompForm orderId={order.id} lineId={lineId} canComp={canComp} /> : undefined} />;
 }
 
 function Settled({ p }: { p: PayPageProps }) {
@@ -165,9 +173,9 @@ export function PayPage(p: PayPageProps) {
   const editable = !paidInFull || !!o.reopenedAt;
   return (
     <PosFrame title={`Pay #${o.number}`} nonce={p.nonce} restaurantName={p.restaurantName} staffName={p.staffName}>
-      <main class="pay-screen">
+      <main class="pay-screen" data-live={`/pos/orders/${o.id}/pay/stream`} data-seq={String(p.lastSeq)}>
         <div class="pay-left stack">
-          <CheckSummary order={o} currency={p.currency} comp={editable && o.status !== "cancelled" ? (lineId) => <CompForm p={p} lineId={lineId} /> : undefined} />
+          <PaySummary order={o} currency={p.currency} canComp={p.can.comp} />
           {o.status !== "cancelled" && editable ? <SplitPanel p={p} /> : ""}
         </div>
         <section class="card pay-panel stack" id="pay-panel">
