@@ -11,6 +11,7 @@ import { priceOrder, type Discount } from "./pricing";
 import { checkTransition, FINAL_STATUSES, orderStatusFromLines, type OrderStatus } from "./states";
 import { snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
 import * as q from "./queries";
+import { guardPaidCheck } from "../payments/guard";
 
 /** Who changes an order: for permission checks and the audit trail. */
 export type OrderActor = { actor: Actor; userId: string | null; deviceId: string | null; ip?: string | null };
@@ -216,6 +217,7 @@ export async function addItems(db: Db, restaurantId: string, orderId: string, ve
   if (!allows(who.actor, "orders.create")) throw forbidden();
   return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order, restaurant) => {
     assertEditable(order);
+    await guardPaidCheck(tx, restaurantId, order, who, "items added");
     const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
     const lines = snapshotLines(items, menu);
     await q.insertOrderItems(tx, lineRows(restaurantId, orderId, lines, order.lines.length));
@@ -261,6 +263,7 @@ export async function removeLine(db: Db, restaurantId: string, orderId: string, 
     const line = order.lines.find((l) => l.id === lineId);
     if (!line) throw notFound("No such line on this order");
     if (line.voidedAt) throw conflict("This line is already void", "lineId");
+    await guardPaidCheck(tx, restaurantId, order, who, line.firedAt ? "void" : "line removed");
     if (!line.firedAt) {
       await q.deleteUnfiredLine(tx, restaurantId, lineId);
       return { event: { lineId, voided: false } };
@@ -288,6 +291,7 @@ export async function applyDiscount(db: Db, restaurantId: string, orderId: strin
   if (discount?.kind === "amount" && (!Number.isInteger(discount.cents) || discount.cents < 1)) throw badRequest("A discount amount must be positive", "amount");
   return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
     assertEditable(order);
+    await guardPaidCheck(tx, restaurantId, order, who, "discount");
     const cents = discount ? totalsFor(order.lines, false, discount).discountCents : 0;
     await recordAudit(tx, { restaurantId, action: "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, discount, reason, cents } });
     return { discount: { cents, reason: reason?.trim() || null } };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
-import { makeTestApp, testConfig } from "../helpers/app";
+import { makeTestApp, req, testConfig } from "../helpers/app";
 import { demoMenu } from "../helpers/menu";
 import { sessionCookieFor } from "../helpers/session";
 import { seedDemo } from "../../src/restaurants/demo";
@@ -276,6 +276,29 @@ describe("payments JSON API", () => {
       await problem(await api(`/api/v1/orders/${o.id}/unpaid`, { json: { reason: "" }, cookie: manager }), 400, "reason");
       expect((await api(`/api/v1/orders/${o.id}/unpaid`, { json: { reason: "house account: Smith" }, cookie: manager })).status).toBe(200);
       expect((await api(`/api/v1/orders/${o.id}/transitions`, { json: { to: "completed" } })).status).toBe(200);
+    });
+
+    it("closes a paid check to new items, voids and discounts until a manager reopens it, and audits every change after payment", async () => {
+      const o = await place();
+      const addRings = (cookie: string) => app.handle(req(`/pos/orders/${o.id}/items`, { form: { itemId: m.item("Onion Rings").id, quantity: "1" }, headers: { cookie, accept: "application/json" } }));
+      await pay(o.id, { tender: "cash", amountCents: 100 });
+      // Partly paid: the check may still change, and the change is audited.
+      expect((await addRings(server.cookie)).status).toBe(303);
+      const after = await get(o.id);
+      await pay(o.id, { tender: "cash", amountCents: after.balanceDueCents });
+      const refused = await addRings(server.cookie);
+      expect(refused.status).toBe(409);
+      expect((await get(o.id)).items).toHaveLength(2);
+      const discount = await app.handle(req(`/pos/orders/${o.id}/discount`, { form: { value: "1.00", reason: "x" }, headers: { cookie: manager, accept: "application/json" } }));
+      expect(discount.status).toBe(409);
+      expect((await api(`/api/v1/orders/${o.id}/reopen`, { json: { reason: "guest added a side" }, cookie: manager })).status).toBe(200);
+      expect((await addRings(server.cookie)).status).toBe(303);
+      const audits = rowsOf<{ action: string; change: string }>(await withSystem(db.db, (tx) => tx.execute(sql`select action, data->>'change' as change from audit_log where data->>'orderId' = ${o.id} order by created_at`)));
+      expect(audits).toEqual([
+        { action: "order.change_after_payment", change: "items added" },
+        { action: "order.reopen", change: null },
+        { action: "order.change_after_payment", change: "items added" },
+      ]);
     });
 
     it("reopens a paid check for a manager with a reason, audited, and refuses to reopen an unpaid one", async () => {
