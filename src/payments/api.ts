@@ -1,11 +1,11 @@
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
-import { badRequest, HttpError, notFound } from "../http/errors";
+import { badRequest, forbidden, HttpError, notFound } from "../http/errors";
 import { actorOf } from "../orders/api";
 import { requestHash } from "../orders/service";
 import { closeDrawer, drawerMovement, drawerReport, listDrawers, openDrawer, currentDrawer } from "./drawers";
-import { compLine, completeOrder, getPayableOrder, leaveUnpaid, orderOfPayment, refundPayment, reopenCheck, shareLine, splitOrder, takePayment, unsplitOrder } from "./service";
+import { compLine, completeOrder, getPayableOrder, leaveUnpaid, orderOfPayment, refundPayment, reopenCheck, shareLine, splitOrder, takePayment, unsplitOrder, voidPayment } from "./service";
 import type { SplitPlan } from "./checks";
 import { drawerJson, payableOrderJson, paymentJson, refundJson, summaryJson } from "./json";
 
@@ -72,6 +72,13 @@ export function paymentApiRoutes(ctx: AppContext) {
         const result = await refundPayment(db, principal.restaurant.id, params.id, { amountCents: body.amountCents, reason: body.reason }, who(principal, request, server), { channel: principal.device ? "pos" : "api" });
         set.status = 201;
         return { ...refundJson(result.refund), payment: paymentJson(result.payment) };
+      });
+    }, { need: "payments.refund", params: t.Object({ id: t.String({ format: "uuid", error: "id must be a payment id" }) }), body: t.Unknown() })
+    .post("/api/v1/payments/:id/void", async ({ principal, params, body, request, server }) => {
+      return scoped(principal.restaurant.id, { payment: params.id }, async () => {
+        if (principal.actor === "integration") throw forbidden("Voiding a payment needs a manager; an API key cannot");
+        const order = await voidPayment(db, principal.restaurant.id, params.id, isObject(body) ? body.reason : null, who(principal, request, server));
+        return paymentJson(order.pay.payments.find((p) => p.id === params.id)!);
       });
     }, { need: "payments.refund", params: t.Object({ id: t.String({ format: "uuid", error: "id must be a payment id" }) }), body: t.Unknown() })
     .post("/api/v1/orders/:id/split", async ({ principal, params, body, request, server }) => {

@@ -57,6 +57,7 @@ const ROUTES: Route[] = [
   { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/payments`, need: "payments.take" },
   { method: "GET", path: (i) => `/api/v1/orders/${i.orderId}/payments`, need: "orders.view" },
   { method: "POST", path: () => `/api/v1/payments/${NO_ROW}/refunds`, need: "payments.refund" },
+  { method: "POST", path: () => `/api/v1/payments/${NO_ROW}/void`, need: "payments.refund" },
   { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/split`, need: "payments.take" },
   { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/split/share`, need: "payments.take" },
   { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/unsplit`, need: "payments.take" },

@@ -192,6 +192,18 @@ describe("payments JSON API", () => {
       expect((await problem(again, 409, "amountCents")).message).toContain("nothing left to refund");
     });
 
+    it("voids a payment taken by mistake (manager, reason, audited): it counts nowhere, and a voided payment never changes again", async () => {
+      const o = await place();
+      const p = await (await pay(o.id, { tender: "cash", amountCents: 300 })).json();
+      await problem(await api(`/api/v1/payments/${p.id}/void`, { json: { reason: "wrong check" }, cookie: server.cookie }), 403);
+      await problem(await api(`/api/v1/payments/${p.id}/void`, { json: { reason: "" }, cookie: manager }), 400, "reason");
+      const res = await api(`/api/v1/payments/${p.id}/void`, { json: { reason: "rung on the wrong check" }, cookie: manager });
+      expect((await res.json()).status).toBe("voided");
+      expect(await get(o.id)).toMatchObject({ paidCents: 0, paymentStatus: "unpaid" });
+      expect((await problem(await api(`/api/v1/payments/${p.id}/void`, { json: { reason: "again" }, cookie: manager }), 409, "paymentId")).message).toContain("cannot change any more");
+      expect((await problem(await api(`/api/v1/payments/${p.id}/refunds`, { json: { amountCents: 1, reason: "x" }, cookie: manager }), 409, "amountCents")).message).toContain("voided");
+    });
+
     it("lets an API key take payments but never refund", async () => {
       const o = await place();
       const p = await (await pay(o.id, { tender: "cash", amountCents: 100 })).json();
@@ -293,7 +305,7 @@ describe("payments JSON API", () => {
       expect(discount.status).toBe(409);
       expect((await api(`/api/v1/orders/${o.id}/reopen`, { json: { reason: "guest added a side" }, cookie: manager })).status).toBe(200);
       expect((await addRings(server.cookie)).status).toBe(303);
-      const audits = rowsOf<{ action: string; change: string }>(await withSystem(db.db, (tx) => tx.execute(sql`select action, data->>'change' as change from audit_log where data->>'orderId' = ${o.id} order by created_at`)));
+      const audits = rowsOf<{ action: string; change: string | null }>(await withSystem(db.db, (tx) => tx.execute(sql`select action, data->>'change' as change from audit_log where data->>'orderId' = ${o.id} order by created_at`)));
       expect(audits).toEqual([
         { action: "order.change_after_payment", change: "items added" },
         { action: "order.reopen", change: null },
