@@ -280,6 +280,9 @@ export async function voidPayment(db: Db, restaurantId: string, paymentId: strin
     const move = checkPaymentMove(payment.status, "voided");
     if (!move.ok) throw conflict(move.message, "paymentId");
     if (payment.refundedCents > 0) throw conflict("Part of this payment was refunded; refund the rest instead of voiding it", "paymentId");
+    // A closed drawer never changes: cash counted into it can only come back as a refund from a drawer open now.
+    const drawer = payment.drawerId ? await q.findDrawer(tx, restaurantId, payment.drawerId, { lock: true }) : null;
+    if (drawer?.status === "closed") throw conflict("The drawer this cash went into is closed; refund the payment instead", "paymentId");
     await q.updatePayment(tx, restaurantId, paymentId, payment.status, { status: "voided" });
     await recordAudit(tx, { restaurantId, action: "payment.void", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId: order.id, paymentId, reason, approvedBy: approver.userId } });
     return { event: { paymentId } };

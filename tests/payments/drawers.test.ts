@@ -18,6 +18,7 @@ describe("cash drawers", () => {
   let cashier: Awaited<ReturnType<typeof atPos>>;
   let manager: string;
   let shiftDrawerId = "";
+  let shiftPaymentId = "";
 
   const place = async () => (await (await api("/api/v1/orders", { json: { type: "takeout", items: [{ menuItemId: m.item("Onion Rings").id, quantity: 2 }] } })).json()) as { id: string; totalCents: number };
   const problem = async (res: Response, status: number, field?: string) => {
@@ -49,6 +50,9 @@ describe("cash drawers", () => {
     const pay = await api(`/api/v1/orders/${o.id}/payments`, { json: { tender: "cash", amountCents: o.totalCents, tipCents: 200, tenderedCents: 2000 }, cookie: cashier.cookie });
     expect(pay.status).toBe(201);
     const p = await pay.json();
+    // A second check paid exactly at this till.
+    const second = await place();
+    shiftPaymentId = (await (await api(`/api/v1/orders/${second.id}/payments`, { json: { tender: "cash", amountCents: second.totalCents }, cookie: cashier.cookie })).json()).id;
     expect(p.changeCents).toBe(2000 - o.totalCents - 200);
     // Cash taken through an API key is reported apart: it never lands in a drawer.
     const viaKey = await place();
@@ -60,8 +64,8 @@ describe("cash drawers", () => {
     const managerHere = await atPos(db.db, rid, "manager", cashier.device);
     expect((await api(`/api/v1/payments/${p.id}/refunds`, { json: { amountCents: 100, reason: "short a ring" }, cookie: managerHere.cookie })).status).toBe(201);
     const now = await (await api("/api/v1/drawer", { cookie: cashier.cookie })).json();
-    const expected = 10000 + o.totalCents + 200 + 500 - 300 - 100;
-    expect(now).toMatchObject({ cashTakenCents: o.totalCents + 200, cashRefundedCents: 100, payInsCents: 500, payOutsCents: 300, noSales: 1, expectedCents: expected });
+    const expected = 10000 + o.totalCents * 2 + 200 + 500 - 300 - 100;
+    expect(now).toMatchObject({ cashTakenCents: o.totalCents * 2 + 200, cashRefundedCents: 100, payInsCents: 500, payOutsCents: 300, noSales: 1, expectedCents: expected });
     const closed = await api(`/api/v1/drawers/${drawer.id}/close`, { json: { countedCents: expected - 25 }, cookie: cashier.cookie });
     expect(closed.status).toBe(200);
     expect(await closed.json()).toMatchObject({ status: "closed", expectedCents: expected, countedCents: expected - 25, overShortCents: -25 });
@@ -76,6 +80,11 @@ describe("cash drawers", () => {
     const o = await place();
     const refused = await problem(await api(`/api/v1/orders/${o.id}/payments`, { json: { tender: "cash", amountCents: 100 }, cookie: cashier.cookie }), 409, "drawer");
     expect(refused.message).toContain("Open the cash drawer");
+    // The cash of a closed drawer cannot be voided out of it (a refund from an open drawer is the way).
+    const taken = review.cashTakenCents;
+    const voidRes = await api(`/api/v1/payments/${shiftPaymentId}/void`, { json: { reason: "mistake" }, cookie: manager });
+    expect((await problem(voidRes, 409, "paymentId")).message).toContain("drawer this cash went into is closed");
+    expect((await (await api("/api/v1/drawers/" + review.id, { cookie: manager })).json()).cashTakenCents).toBe(taken);
     expect(await (await api("/api/v1/drawers/" + review.id, { cookie: manager })).json()).toEqual(review);
   });
 
