@@ -8,7 +8,11 @@ import type { CheckLineRow, CheckRow } from "./queries";
  * checks holding it by their weights, both with allocate(). So the checks always add up to the order
  * to the minor unit, and the same split always gives the same cents to the same check.
  */
-export type CheckMoney = { subtotalCents: number; discountCents: number; taxCents: number; totalCents: number; taxByRate: { rateBps: number; taxCents: number }[] };
+export type CheckMoney = {
+  subtotalCents: number; discountCents: number; taxCents: number; totalCents: number; taxByRate: { rateBps: number; taxCents: number }[];
+  /** This check's part of each line it holds (before discount and tax); they add up to subtotalCents. */
+  lineCents: Record<string, number>;
+};
 
 type Line = { id: string; unitPriceCents: number; quantity: number; taxRateBps: number; modifiers: { priceDeltaCents: number }[]; voidedAt: Date | null; compedAt?: Date | null };
 type OrderMoney = { subtotalCents: number; discountCents: number; taxCents: number; totalCents: number; lines: Line[] };
@@ -53,12 +57,13 @@ export function checkAmounts(order: OrderMoney, checks: CheckRow[], checkLines: 
       subtotalCents: subtotal[k]!, discountCents: discount[k]!, taxCents,
       totalCents: subtotal[k]! - discount[k]! + (taxInclusive ? 0 : taxCents),
       taxByRate: taxes.map((t) => ({ rateBps: t.rateBps, taxCents: t.perCheck[k]! })).filter((t) => t.taxCents),
+      lineCents: Object.fromEntries(order.lines.flatMap((l, i) => (weights[i]![k]! > 0 ? [[l.id, allocate(priced[i]!, weights[i]!)[k]!]] : []))),
     };
   });
 }
 
 /** The pre-tax amount a tip percentage is taken of: what the guest ordered, after discounts, before tax. */
-export function preTaxCents(m: Omit<CheckMoney, "taxByRate">, taxInclusive: boolean): number {
+export function preTaxCents(m: Omit<CheckMoney, "taxByRate" | "lineCents">, taxInclusive: boolean): number {
   return taxInclusive ? m.totalCents - m.taxCents : m.subtotalCents - m.discountCents;
 }
 

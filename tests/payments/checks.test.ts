@@ -78,6 +78,8 @@ describe("splitting a check", () => {
       expect(sum(amounts.map((a) => a.totalCents))).toBe(o.totalCents);
       expect(sum(amounts.map((a) => a.taxCents))).toBe(o.taxCents);
       expect(sum(amounts.map((a) => a.discountCents))).toBe(o.discountCents);
+      // What a check's receipt prints per line adds up to its subtotal.
+      for (const a of amounts) expect(sum(Object.values(a.lineCents))).toBe(a.subtotalCents);
       // The same split gives the same cents every time.
       expect(checkAmounts(o, checks, cl, inclusive)).toEqual(amounts);
       for (const a of amounts) expect(preTaxCents(a, inclusive)).toBeGreaterThanOrEqual(0);

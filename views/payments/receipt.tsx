@@ -50,7 +50,7 @@ export function ReceiptPage(p: ReceiptProps) {
                 <>
                   <tr>
                     <td safe>{`${fraction(weight, of)}${line.quantity}× ${line.name}${line.modifiers.some((m) => !m.priceDeltaCents) ? ` (${line.modifiers.filter((m) => !m.priceDeltaCents).map((m) => m.name).join(", ")})` : ""}`}</td>
-                    <td class="num" safe>{line.compedAt ? "COMP" : money(Math.round((unit * line.quantity * weight) / of), p.currency)}</td>
+                    <td class="num" safe>{line.compedAt ? "COMP" : money(check ? check.lineCents[line.id] ?? 0 : unit * line.quantity, p.currency)}</td>
                   </tr>
                   {line.modifiers.filter((m) => m.priceDeltaCents).map((m) => <tr class="mod"><td safe>{`  ${m.name}`}</td><td class="num" safe>{money(m.priceDeltaCents * line.quantity, p.currency)}</td></tr>)}
                   {line.compedAt ? <tr class="mod"><td safe>{`  Comp: ${line.compReason ?? ""}`}</td><td class="num" safe>{money(-unit * line.quantity, p.currency)}</td></tr> : ""}
