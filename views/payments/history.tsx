@@ -1,6 +1,6 @@
 import type { OrderView } from "../../src/orders/service";
 import type { PayableOrder, PaymentSummary } from "../../src/payments/service";
-import { CheckSummary, money, PAYMENT_STATUS_LABELS, PosFrame, STATUS_CLASS, tenderLabel } from "./parts";
+import { CheckSummary, money, PAYMENT_STATUS_LABELS, PosFrame, STATUS_CLASS } from "./parts";
 
 export type HistoryQuery = { date: string; number: string; table: string; amount: string; staff: string };
 
@@ -76,7 +76,7 @@ export function HistoryOrderPage(p: HistoryOrderProps) {
           {p.can.pay && o.pay.balanceDueCents > 0 && o.status !== "cancelled" ? <a class="btn" href={`/pos/orders/${o.id}/pay`}>Take payment</a> : ""}
           {refundable.map((x) => (
             <details class="refund">
-              <summary class="btn small" safe>{`Refund ${tenderLabel(x, p.currency)} ${money(x.amountCents + x.tipCents - x.refundedCents, p.currency)}…`}</summary>
+              <summary class="btn small" safe>{`Refund… (cash ${money(x.amountCents + x.tipCents, p.currency)}${x.tipCents ? ` incl. tip ${money(x.tipCents, p.currency)}` : ""}${x.refundedCents ? `, ${money(x.refundedCents, p.currency)} already back` : ""})`}</summary>
               <form method="post" action={`/pos/payments/${x.id}/refund`} class="stack">
                 <label>Amount<input type="text" name="amount" inputmode="decimal" autocomplete="off" required placeholder={money(x.amountCents + x.tipCents - x.refundedCents, p.currency)} /></label>
                 <label>Reason<input type="text" name="reason" maxlength="200" required autocomplete="off" /></label>
