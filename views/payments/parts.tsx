@@ -68,7 +68,7 @@ export function CheckSummary({ order, currency, comp }: { order: PayableOrder; c
       </ol>
       <dl class="totals">
         <dt>Subtotal</dt><dd safe>{money(order.subtotalCents, currency)}</dd>
-        {comps.length ? <><dt safe>{`Comps (${comps.length})`}</dt><dd safe>{money(0, currency)}</dd></> : ""}
+        {comps.length ? <><dt class="muted" safe>{`Comped (${comps.length}), not charged`}</dt><dd class="muted" safe>{money(comps.reduce((s, l) => s + compValue(l), 0), currency)}</dd></> : ""}
         {order.discountCents ? <><dt safe>{`Discount${order.discountReason ? ` (${order.discountReason})` : ""}`}</dt><dd safe>{money(-order.discountCents, currency)}</dd></> : ""}
         <dt>Tax</dt><dd safe>{money(order.taxCents, currency)}</dd>
         <dt class="total">Total</dt><dd class="total" safe>{money(order.totalCents, currency)}</dd>
@@ -81,5 +81,9 @@ export function CheckSummary({ order, currency, comp }: { order: PayableOrder; c
     </section>
   );
 }
+
+/** What a comped line would have cost: reported apart from voids and discounts. */
+const compValue = (l: { unitPriceCents: number; quantity: number; modifiers: { priceDeltaCents: number }[] }) =>
+  (l.unitPriceCents + l.modifiers.reduce((s, m) => s + m.priceDeltaCents, 0)) * l.quantity;
 
 export const tipLabel = (bps: number) => `${percentInputValue(bps)}%`;
