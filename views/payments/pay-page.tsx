@@ -138,7 +138,8 @@ function Settled({ p }: { p: PayPageProps }) {
     <div class="stack">
       <p class="paid-banner" role="status">Paid in full</p>
       <a class="btn primary big" href={`/pos/orders/${o.id}/receipt`}>Print receipt</a>
-      {o.status !== "completed" ? <ManagerForm p={p} path="complete" label="Close order" need={true} /> : ""}
+      {/* Payment never moves the kitchen: the order closes once it is ready (served), not while it cooks. */}
+      {o.status === "ready" ? <ManagerForm p={p} path="complete" label="Close order" need={true} /> : o.status !== "completed" ? <p class="muted" safe>{`The kitchen still has it (${o.status}); it closes when served.`}</p> : ""}
       <a class="btn big" href="/pos">New order</a>
     </div>
   );
@@ -206,7 +207,7 @@ export function PayPage(p: PayPageProps) {
                   <ManagerForm p={p} path="unpaid" label="Leave unpaid (house account)" need={p.can.leaveUnpaid} reason={true} />
                   {p.can.leaveUnpaid ? "" : <p class="muted small">A manager must do this.</p>}
                 </details>
-                {o.unpaidReason ? <ManagerForm p={p} path="complete" label="Close order unpaid" need={true} /> : ""}
+                {o.unpaidReason && o.status === "ready" ? <ManagerForm p={p} path="complete" label="Close order unpaid" need={true} /> : ""}
               </>
             )}
           {paidInFull && !o.reopenedAt ? (
