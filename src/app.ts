@@ -21,6 +21,8 @@ import { auditRoutes } from "./audit/routes";
 import { apiKeyRoutes } from "./api-keys/routes";
 import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
+import { paymentApiRoutes } from "./payments/api";
+import { paymentPosRoutes } from "./payments/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
@@ -118,6 +120,8 @@ function buildApp(ctx: AppContext) {
     .use(apiKeyRoutes(ctx))
     .use(orderApiRoutes(ctx))
     .use(posRoutes(ctx))
+    .use(paymentApiRoutes(ctx))
+    .use(paymentPosRoutes(ctx))
     .use(kitchenRoutes(ctx))
     .use(eventRoutes(ctx));
 }

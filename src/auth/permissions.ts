@@ -27,7 +27,15 @@ export const PERMISSIONS = {
   "orders.void_fired": MANAGERS,
   "orders.discount": MANAGERS,
   "orders.recall": [...MANAGERS, "expo", "kitchen", "device"],
+  /** Take a tender, split a check (API keys may take payments but never refund). */
+  "payments.take": [...FRONT, "integration"],
   "payments.refund": MANAGERS,
+  "payments.comp": MANAGERS,
+  "payments.reopen": MANAGERS,
+  "payments.leave_unpaid": MANAGERS,
+  /** Open, count and close the drawer of the POS one is signed on at; pay-in, pay-out, no sale. */
+  "drawers.operate": FRONT,
+  "drawers.review": MANAGERS,
   "kitchen.view": KITCHEN,
   "kitchen.bump": KITCHEN,
   "expo.view": [...KITCHEN, "server"],

@@ -5,8 +5,10 @@ import { getMeta } from "../http/request-context";
 import type { Principal } from "../auth/service";
 import { badRequest } from "../http/errors";
 import { ORDER_STATUSES, type OrderStatus } from "./states";
-import { getOrder, listOrders, placeOrder, requestHash, transitionOrder, type OrderActor, type OrderView } from "./service";
+import { listOrders, placeOrder, requestHash, transitionOrder, type OrderActor, type OrderView } from "./service";
 import type { NewLine, OrderHeader } from "./validation";
+import { completeOrder, getPayableOrder } from "../payments/service";
+import { payableOrderJson } from "../payments/json";
 
 export function orderJson(o: OrderView) {
   return {
@@ -103,7 +105,8 @@ export function orderApiRoutes(ctx: AppContext) {
       const page = rows.slice(0, limit);
       return { orders: page.map(orderJson), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
     }, { need: "orders.view", query: t.Object({ status: t.Optional(t.String()), limit: t.Optional(t.String()), cursor: t.Optional(t.String()) }) })
-    .get("/:id", async ({ principal, params }) => orderJson(await getOrder(db, principal.restaurant.id, params.id)),
+    // With its payment state (paidCents, balanceDueCents, paymentStatus, payments, checks): src/payments/.
+    .get("/:id", async ({ principal, params }) => payableOrderJson(await getPayableOrder(db, principal.restaurant.id, params.id)),
       { need: "orders.view", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }) })
     .post("/:id/transitions", async ({ principal, params, body, request, server }) => {
       if (!isObject(body) || typeof body.to !== "string") throw badRequest(`Send {"to": "<status>"} with one of ${ORDER_STATUSES.join(", ")}`, "to");
@@ -111,10 +114,14 @@ export function orderApiRoutes(ctx: AppContext) {
       const version = body.version == null ? null : Number(body.version);
       if (version !== null && !Number.isInteger(version)) throw badRequest("version must be a whole number", "version");
       if (body.reason != null && typeof body.reason !== "string") throw badRequest("reason must be text", "reason");
+      const who = actorOf(principal, getMeta(request)?.ip);
+      // Completing is settling: the payments module refuses it while the check still owes money.
       // Cancelling an order the kitchen has seen needs a manager and a reason (the service decides);
       // an API key is nobody's PIN, so for such an order it is refused with 403 manager_required.
-      const order = await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, actorOf(principal, getMeta(request)?.ip),
-        { recall: body.recall === true, reason: (body.reason as string | undefined) ?? null });
+      const order = body.to === "completed" && body.recall !== true
+        ? await completeOrder(db, principal.restaurant.id, params.id, version, who)
+        : await transitionOrder(db, principal.restaurant.id, params.id, body.to as OrderStatus, version, who,
+          { recall: body.recall === true, reason: (body.reason as string | undefined) ?? null });
       return orderJson(order);
     }, { need: "orders.transition", params: t.Object({ id: t.String({ format: "uuid", error: "id must be an order id" }) }), body: t.Unknown() });
 }

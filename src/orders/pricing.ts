@@ -33,21 +33,30 @@ export function discountCents(subtotal: number, discount: Discount | null): numb
   return Math.min(Math.max(0, raw), subtotal);
 }
 
-export function priceOrder(lines: PricedLineInput[], options: { taxInclusive: boolean; discount: Discount | null }): OrderTotals {
+export type TaxLine = { rateBps: number; netCents: number; taxCents: number };
+
+/** Tax per rate on the order (receipts print it by rate); priceOrder's tax is their sum. */
+export function taxByRate(lines: PricedLineInput[], options: { taxInclusive: boolean; discount: Discount | null }): TaxLine[] {
   const lineTotals = lines.map((l) => (l.voided ? 0 : lineTotalCents(l)));
-  const subtotal = lineTotals.reduce((s, t) => s + t, 0);
-  const discount = discountCents(subtotal, options.discount);
+  const discount = discountCents(lineTotals.reduce((s, t) => s + t, 0), options.discount);
   const shares = allocate(discount, lineTotals);
   const netByRate = new Map<number, number>();
   lines.forEach((l, i) => {
     const net = lineTotals[i]! - shares[i]!;
     if (net > 0) netByRate.set(l.taxRateBps, (netByRate.get(l.taxRateBps) ?? 0) + net);
   });
-  let tax = 0;
-  for (const [rate, net] of netByRate) {
+  return [...netByRate].map(([rate, net]) => ({
+    rateBps: rate, netCents: net,
     // Inclusive prices already hold the tax: it is the part rate/(1+rate) of what is paid.
-    tax += options.taxInclusive ? roundDiv(net * rate, 10_000 + rate) : roundDiv(net * rate, 10_000);
-  }
+    taxCents: options.taxInclusive ? roundDiv(net * rate, 10_000 + rate) : roundDiv(net * rate, 10_000),
+  }));
+}
+
+export function priceOrder(lines: PricedLineInput[], options: { taxInclusive: boolean; discount: Discount | null }): OrderTotals {
+  const lineTotals = lines.map((l) => (l.voided ? 0 : lineTotalCents(l)));
+  const subtotal = lineTotals.reduce((s, t) => s + t, 0);
+  const discount = discountCents(subtotal, options.discount);
+  const tax = taxByRate(lines, options).reduce((s, r) => s + r.taxCents, 0);
   const total = options.taxInclusive ? subtotal - discount : subtotal - discount + tax;
   return { subtotalCents: subtotal, discountCents: discount, taxCents: tax, totalCents: total, lineTotalsCents: lineTotals };
 }

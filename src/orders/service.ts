@@ -5,8 +5,8 @@ import { isUniqueViolation } from "../db/errors";
 import { appendEvent } from "../realtime/events";
 import { orderIdOf, type EventType, type StoredEvent } from "../realtime/catalogue";
 
-/** The events an order change can append: its own and the kitchen's. */
-export type OrderEventType = Extract<EventType, `order.${string}` | `kitchen.${string}`>;
+/** The events an order change can append: its own, the kitchen's and its payments'. */
+export type OrderEventType = Extract<EventType, `order.${string}` | `kitchen.${string}` | `payment.${string}`>;
 import { countOrderPlaced } from "../ops/metrics";
 import { recordAudit } from "../audit/service";
 import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from "../http/errors";
@@ -17,6 +17,7 @@ import { checkTransition, FINAL_STATUSES, orderStatusFromLines, type OrderStatus
 import { LIMITS, notOnSale, snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
 import * as q from "./queries";
 import { optionalText, requiredText } from "../text";
+import { guardPaidCheck } from "../payments/guard";
 
 /** Who changes an order: for permission checks and the audit trail. */
 export type OrderActor = { actor: Actor; userId: string | null; deviceId: string | null; ip?: string | null };
@@ -74,10 +75,11 @@ export async function loadViews(tx: Tx, restaurantId: string, orders: q.OrderRow
   }));
 }
 
-function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps: number; modifiers: { priceDeltaCents: number }[]; voidedAt?: Date | null }[], taxInclusive: boolean, discount: Discount | null) {
+function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps: number; modifiers: { priceDeltaCents: number }[]; voidedAt?: Date | null; compedAt?: Date | null }[], taxInclusive: boolean, discount: Discount | null) {
   return priceOrder(lines.map((l) => ({
     unitPriceCents: l.unitPriceCents, quantity: l.quantity, taxRateBps: l.taxRateBps,
-    modifierDeltasCents: l.modifiers.map((m) => m.priceDeltaCents), voided: !!l.voidedAt,
+    // A comped line stays on the ticket but, like a void, is priced at zero (src/payments/service.ts compLine).
+    modifierDeltasCents: l.modifiers.map((m) => m.priceDeltaCents), voided: !!l.voidedAt || !!l.compedAt,
   })), { taxInclusive, discount });
 }
 
@@ -202,7 +204,7 @@ export async function listOrders(db: Db, restaurantId: string, filter: { statuse
  */
 export async function applyOrderChange(
   db: Db, restaurantId: string, orderId: string, version: number | null, eventType: OrderEventType,
-  apply: (tx: Tx, order: OrderView, restaurant: NonNullable<Awaited<ReturnType<typeof q.lockRestaurant>>>) => Promise<{ status?: OrderStatus | "from-lines"; discount?: { cents: number; reason: string | null }; event?: Record<string, unknown> } | void>,
+  apply: (tx: Tx, order: OrderView, restaurant: NonNullable<Awaited<ReturnType<typeof q.lockRestaurant>>>) => Promise<{ status?: OrderStatus | "from-lines" | "keep"; discount?: { cents: number; reason: string | null }; event?: Record<string, unknown> } | void>,
 ): Promise<OrderView> {
   return withTenant(db, restaurantId, async (tx) => {
     const restaurant = await q.lockRestaurant(tx, restaurantId);
@@ -214,7 +216,10 @@ export async function applyOrderChange(
     // Unless the change is an explicit status move (a transition, a cancel), the live lines decide the
     // status after every change, read from the view loaded here anyway: a void, bump, recall, fire or
     // addition can never leave the order in a status its lines contradict.
-    const status = result.status && result.status !== "from-lines" ? result.status : liveStatus(current.status, after);
+    // "keep": a change that is not the kitchen's business (a payment, a split, a comp) leaves the status as
+    // it is, even one an integration set explicitly that the lines do not show.
+    const status = result.status === "keep" ? current.status
+      : result.status && result.status !== "from-lines" ? result.status : liveStatus(current.status, after);
     const discountCents = result.discount?.cents ?? current.discountCents;
     const totals = totalsFor(after.lines, restaurant.taxInclusive, discountCents ? { kind: "amount", cents: discountCents } : null);
     const updated = await q.updateOrderVersioned(tx, restaurantId, orderId, current.version, {
@@ -244,6 +249,7 @@ export async function addItems(db: Db, restaurantId: string, orderId: string, ve
   if (!allows(who.actor, "orders.create")) throw forbidden();
   return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order, restaurant) => {
     assertEditable(order);
+    await guardPaidCheck(tx, restaurantId, order, who, "items added");
     const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
     const lines = snapshotLines(items, menu);
     await q.insertOrderItems(tx, lineRows(restaurantId, orderId, lines, order.lines.length, kitchenHasSeen(order)));
@@ -310,6 +316,7 @@ export async function removeLine(db: Db, restaurantId: string, orderId: string, 
     const line = order.lines.find((l) => l.id === lineId);
     if (!line) throw notFound("No such line on this order");
     if (line.voidedAt) throw conflict("This line is already void", "lineId");
+    await guardPaidCheck(tx, restaurantId, order, who, line.firedAt ? "void" : "line removed");
     if (!line.firedAt) {
       await q.deleteUnfiredLine(tx, restaurantId, lineId);
       return { event: { lineId, voided: false } };
@@ -365,6 +372,7 @@ export async function applyDiscount(db: Db, restaurantId: string, orderId: strin
   if (discount?.kind === "amount" && (!Number.isInteger(discount.cents) || discount.cents < 1)) throw badRequest("A discount amount must be positive", "amount");
   return applyOrderChange(db, restaurantId, orderId, version, "order.updated", async (tx, order) => {
     assertEditable(order);
+    await guardPaidCheck(tx, restaurantId, order, who, "discount");
     const cents = discount ? totalsFor(order.lines, false, discount).discountCents : 0;
     await recordAudit(tx, { restaurantId, action: "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, discount, reason, cents } });
     return { discount: { cents, reason } };

@@ -7,6 +7,7 @@
 
 /** Every order change: the order, its human number and the version it now has. */
 type OrderChange = { orderId: string; number: number; version?: number };
+type DrawerMovement = { drawerId: string; amountCents: number; reason: string | null };
 
 export type EventCatalogue = {
   /** A POS ticket opened before it is sent (round 0). */
@@ -20,6 +21,20 @@ export type EventCatalogue = {
   "kitchen.recalled": OrderChange & { stationId: string; lineIds: string[] };
   /** A cook at the station has seen the VOID on these lines: they leave that station's screen. */
   "kitchen.void_acknowledged": OrderChange & { stationId: string; lineIds: string[] };
+  /** Checks and payments (src/payments/): each changes the order's version too, so every screen of it redraws. */
+  "payment.taken": OrderChange & { paymentId: string; amountCents: number; tipCents: number; checkId: string | null };
+  "payment.refunded": OrderChange & { paymentId: string; refundId: string; amountCents: number };
+  "payment.voided": OrderChange & { paymentId: string };
+  "order.split": OrderChange & { checks?: number; kind?: string; shared?: string };
+  "order.comped": OrderChange & { lineId: string; comped: boolean };
+  "order.left_unpaid": OrderChange & { unpaid: boolean };
+  "order.reopened": OrderChange & { reopened: boolean };
+  /** Cash drawers: a till's float, movements and count. */
+  "drawer.opened": { drawerId: string; floatCents: number };
+  "drawer.pay_in": DrawerMovement;
+  "drawer.pay_out": DrawerMovement;
+  "drawer.no_sale": DrawerMovement;
+  "drawer.closed": { drawerId: string; countedCents: number; expectedCents: number; overShortCents: number };
   /** An item or option was 86'd or brought back. */
   "menu.availability": { kind: "item" | "option"; id: string; available: boolean };
   "menu.changed": {
@@ -44,6 +59,8 @@ export type EventData<K extends EventType> = EventCatalogue[K];
 /** The names at run time, for the test that each is emitted and for checking a name from outside. */
 export const EVENT_TYPES = [
   "order.created", "order.fired", "order.updated", "order.line_removed", "order.status", "kitchen.bumped", "kitchen.recalled", "kitchen.void_acknowledged",
+  "payment.taken", "payment.refunded", "payment.voided", "order.split", "order.comped", "order.left_unpaid", "order.reopened",
+  "drawer.opened", "drawer.pay_in", "drawer.pay_out", "drawer.no_sale", "drawer.closed",
   "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked", "restaurant.settings_updated",
 ] as const satisfies readonly EventType[];
 

@@ -16,7 +16,7 @@ setDefaultTimeout(30_000);
  * caller through to the handler (which may still refuse bad input); "denied" means the need refused it.
  */
 
-type Ids = { memberId: string; stationId: string; deviceId: () => Promise<string>; keyId?: string };
+type Ids = { memberId: string; stationId: string; deviceId: () => Promise<string>; orderId: string; keyId?: string };
 type Route = { method: "GET" | "POST"; path: (ids: Ids) => string | Promise<string>; need: Permission; form?: Record<string, string>; onlyFor?: Actor[] };
 
 const ROUTES: Route[] = [
@@ -60,10 +60,51 @@ const ROUTES: Route[] = [
   { method: "POST", path: (i) => `/admin/api-keys/${i.keyId ?? "*"}/revoke`, need: "apikeys.manage" },
   { method: "POST", path: (i) => `/admin/api-keys/${i.keyId ?? "*"}/rotate`, need: "apikeys.manage" },
   { method: "GET", path: () => "/admin/audit", need: "audit.view" },
+  // Payments (src/payments/): a draft order of this restaurant; payments, lines and drawers by an id nobody has.
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/payments`, need: "payments.take" },
+  { method: "GET", path: (i) => `/api/v1/orders/${i.orderId}/payments`, need: "orders.view" },
+  { method: "POST", path: () => `/api/v1/payments/${NO_ROW}/refunds`, need: "payments.refund" },
+  { method: "POST", path: () => `/api/v1/payments/${NO_ROW}/void`, need: "payments.refund" },
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/split`, need: "payments.take" },
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/split/share`, need: "payments.take" },
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/unsplit`, need: "payments.take" },
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/items/${NO_ROW}/comp`, need: "payments.comp" },
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/unpaid`, need: "payments.leave_unpaid" },
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/reopen`, need: "payments.reopen" },
+  { method: "POST", path: (i) => `/api/v1/orders/${i.orderId}/complete`, need: "orders.transition" },
+  { method: "GET", path: () => "/api/v1/drawer", need: "drawers.operate" },
+  { method: "POST", path: () => "/api/v1/drawers", need: "drawers.operate", form: { floatCents: "x" } },
+  { method: "POST", path: () => "/api/v1/drawer/movements", need: "drawers.operate", form: { kind: "x" } },
+  { method: "POST", path: () => `/api/v1/drawers/${NO_ROW}/close`, need: "drawers.operate" },
+  { method: "GET", path: () => "/api/v1/drawers", need: "drawers.review" },
+  { method: "GET", path: () => `/api/v1/drawers/${NO_ROW}`, need: "drawers.review" },
+  { method: "GET", path: (i) => `/pos/orders/${i.orderId}/pay`, need: "payments.take" },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/pay`, need: "payments.take", form: { amount: "x" } },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/split`, need: "payments.take", form: { kind: "x" } },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/split/share`, need: "payments.take" },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/unsplit`, need: "payments.take" },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/lines/${NO_ROW}/comp`, need: "orders.create" },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/unpaid`, need: "payments.leave_unpaid" },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/reopen`, need: "payments.take" },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/complete`, need: "orders.transition" },
+  { method: "GET", path: (i) => `/pos/orders/${i.orderId}/receipt`, need: "payments.take" },
+  { method: "POST", path: () => `/pos/payments/${NO_ROW}/refund`, need: "payments.take" },
+  { method: "GET", path: () => "/pos/history", need: "payments.take" },
+  { method: "GET", path: (i) => `/pos/history/${i.orderId}`, need: "payments.take" },
+  { method: "GET", path: () => "/pos/drawer", need: "drawers.operate" },
+  { method: "POST", path: () => "/pos/drawer/open", need: "drawers.operate", form: { float: "x" } },
+  { method: "POST", path: () => "/pos/drawer/movements", need: "drawers.operate", form: { kind: "x" } },
+  { method: "POST", path: () => `/pos/drawer/${NO_ROW}/close`, need: "drawers.operate" },
+  { method: "GET", path: () => `/pos/drawer/${NO_ROW}`, need: "drawers.operate" },
+  { method: "GET", path: () => "/pos/drawers", need: "drawers.review" },
 ];
 
 /** Prefixes of the routes this feature owns: every one of them must be in the table above. */
-const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit|api-keys)/];
+const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit|api-keys)/,
+  /^\/api\/v1\/orders\/:id\/(payments|split|unsplit|items|unpaid|reopen|complete)/, /^\/api\/v1\/(payments|drawers?)(\/|$)/,
+  /^\/pos\/orders\/:id\/(pay(?!\/stream)|split|unsplit|lines\/:lineId\/comp|unpaid|reopen|complete|receipt)/, /^\/pos\/(payments|history|drawers?)(\/|$)/];
+/** An id no row has: the route must answer 404 (or refuse) for it, never 500. */
+const NO_ROW = "00000000-0000-4000-8000-00000000abcd";
 
 type Caller = { name: string; actor: Actor | null; outsider?: boolean; cookie: () => Promise<string> };
 
@@ -91,6 +132,8 @@ describe("every identity route against every caller", () => {
       stationId: station!.id,
       deviceId: async () => (await makeDevice(db.db, rid, "pos")).device.id,
       keyId: rowsOf<{ id: string }>(await withSystem(db.db, (tx) => tx.execute(sql`select id from api_keys where restaurant_id = ${rid}`)))[0]!.id,
+      orderId: (await withSystem(db.db, (tx) => tx.execute(sql`insert into orders (restaurant_id, number, business_date, type) values (${rid}, 1, current_date, 'dine_in') returning id`))
+        .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { id: string }[]))[0]!.id,
     };
     const pos = await makeDevice(db.db, rid, "pos");
     const kds = await makeDevice(db.db, rid, "kds", { pinless: true });
@@ -126,9 +169,9 @@ describe("every identity route against every caller", () => {
   afterAll(() => db.drop());
 
   it("has every owned route in the table", () => {
-    const owned = app.routes.filter((r) => OWNED.some((re) => re.test(r.path))).map((r) => `${r.method} ${r.path.replace(/:id/, "*")}`);
-    const table = ROUTES.map((r) => `${r.method} ${String(r.path({ memberId: "*", stationId: "*", deviceId: async () => "*" })).replace(/[0-9a-f-]{36}/, "*")}`);
-    for (const route of owned) if (!route.includes("/admin/devices/")) expect(table).toContain(route.replace(/:id/, "*"));
+    const owned = app.routes.filter((r) => OWNED.some((re) => re.test(r.path))).map((r) => `${r.method} ${r.path.replace(/:\w+/g, "*")}`);
+    const table = ROUTES.map((r) => `${r.method} ${String(r.path({ memberId: "*", stationId: "*", deviceId: async () => "*", orderId: "*" })).replace(/[0-9a-f-]{36}/g, "*")}`);
+    for (const route of owned) if (!route.includes("/admin/devices/")) expect(table).toContain(route);
     expect(owned.length).toBe(ROUTES.length);
   });
 
@@ -157,7 +200,7 @@ describe("every identity route against every caller", () => {
         if (expected && caller.outsider && path.match(/[0-9a-f-]{36}/) && res.status !== 404) failures.push(`${route.method} ${path} as ${caller.name}: expected 404, got ${res.status}`);
         line.push(denied ? "·" : String(res.status));
       }
-      table.push(`${route.method.padEnd(4)} ${(await route.path({ memberId: ":id", stationId: ":id", deviceId: async () => ":id" })).padEnd(34)} ${line.map((s) => s.padStart(3)).join(" ")}`);
+      table.push(`${route.method.padEnd(4)} ${(await route.path({ memberId: ":id", stationId: ":id", deviceId: async () => ":id", orderId: ":id" })).padEnd(34)} ${line.map((s) => s.padStart(3)).join(" ")}`);
     }
     if (process.env.SHOW_MATRIX) console.log(`callers: ${callers.map((c, i) => `${i + 1}=${c.name}`).join(", ")}\n${table.join("\n")}`);
     expect(failures).toEqual([]);

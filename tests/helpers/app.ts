@@ -8,8 +8,16 @@ import { createHub } from "../../src/realtime/hub";
 
 export const TEST_ORIGIN = "http://localhost";
 
+/**
+ * Request rate limits (per API key and IP) are off in in-process tests: a test file makes hundreds of
+ * requests with one key in a second, which is not what it tests. tests/ops/rate-limits.test.ts turns them
+ * on with the real defaults (REQUEST_LIMIT_DEFAULTS); sign-in, PIN and TOTP limits stay on everywhere.
+ */
+export const REQUEST_LIMIT_DEFAULTS = loadConfig({ NODE_ENV: "test" }).rateLimits;
+const NO_REQUEST_LIMITS = { ...REQUEST_LIMIT_DEFAULTS, key: { reads: 0, writes: 0, heavy: 0 }, ip: { reads: 0, writes: 0, heavy: 0 } };
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }), ...overrides };
+  return { ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }), rateLimits: NO_REQUEST_LIMITS, ...overrides };
 }
 
 export function makeTestApp(database: Database, overrides: Partial<Config> = {}, rateLimiter?: RateLimiter) {

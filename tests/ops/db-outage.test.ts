@@ -7,9 +7,6 @@ import { createBus, type EventBus } from "../../src/realtime/bus";
 import { createHub } from "../../src/realtime/hub";
 import { seedDemo } from "../../src/restaurants/demo";
 import { req, testConfig } from "../helpers/app";
-
-// Six clients on one API key exceed the per-key request limits within the run; they are not under test here.
-const NO_REQUEST_LIMITS = testConfig({ rateLimits: { ...testConfig().rateLimits, key: { reads: 0, writes: 0, heavy: 0 }, ip: { reads: 0, writes: 0, heavy: 0 } } });
 import { demoMenu } from "../helpers/menu";
 import { createPgCluster, type PgCluster } from "../helpers/pg-cluster";
 import { sessionCookieFor } from "../helpers/session";
@@ -63,7 +60,7 @@ describe("when Postgres stops for 3 s under load", () => {
     bus = createBus({ database, log: busLog.log, pollMs: 60_000 });
     await bus.ready;
     const app = createApp({
-      config: NO_REQUEST_LIMITS, database, log: appLog.log, isShuttingDown: () => false, rateLimiter: createRateLimiter(null),
+      config: testConfig(), database, log: appLog.log, isShuttingDown: () => false, rateLimiter: createRateLimiter(null),
       bus, hub: createHub(bus, appLog.log), shutdownSignal: shutdown.signal,
     });
 

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../src/db/client";
 import { openTestDatabase, type TestDatabase } from "../helpers/db";
-import { makeTestApp, req, testConfig } from "../helpers/app";
+import { makeTestApp, req, REQUEST_LIMIT_DEFAULTS, testConfig } from "../helpers/app";
 import { makeRestaurant, makeStaff } from "../helpers/auth";
 import { startRedis, waitUntil } from "../helpers/redis";
 import { seedDemo } from "../../src/restaurants/demo";
@@ -14,7 +14,7 @@ setDefaultTimeout(60_000);
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `ros:test:limits:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
-const DEFAULTS = testConfig().rateLimits;
+const DEFAULTS = REQUEST_LIMIT_DEFAULTS;
 const limits = (over: { key?: Partial<RateLimitConfig["key"]>; ip?: Partial<RateLimitConfig["ip"]> }): RateLimitConfig =>
   ({ windowSeconds: 60, key: { ...DEFAULTS.key, ...over.key }, ip: { ...DEFAULTS.ip, ...over.ip } });
 
@@ -53,7 +53,7 @@ for (const [kind, make] of Object.entries(stores)) {
   describe(`API limits per key (${kind} store)`, () => {
     it(`answers 300 reads a minute with one key, the 301st with 429, Retry-After and RateLimit headers (${kind})`, async () => {
       const limiter = make();
-      const { app, close } = makeTestApp(db, {}, limiter);
+      const { app, close } = makeTestApp(db, { rateLimits: DEFAULTS }, limiter);
       try {
         const first = await app.handle(api("/api/v1/menu", apiKey));
         expect(first.status).toBe(200);
@@ -83,7 +83,7 @@ for (const [kind, make] of Object.entries(stores)) {
 
     it(`refuses the 61st write in a minute with one key, and changes nothing (${kind})`, async () => {
       const limiter = make();
-      const { app, close } = makeTestApp(db, {}, limiter);
+      const { app, close } = makeTestApp(db, { rateLimits: DEFAULTS }, limiter);
       try {
         // Bad bodies (400) count like good ones: the limit is on requests, before any work.
         for (let i = 0; i < 60; i++) {
@@ -197,7 +197,7 @@ describe("sign-in with Redis killed (issue 18.21)", () => {
     const note = (level: string) => (o: unknown, msg?: string) => { lines.push({ level, msg: typeof o === "string" ? o : msg ?? "" }); };
     const log = { warn: note("warn"), info: note("info"), error: note("error"), debug: () => {} } as never;
     const limiter = createRateLimiter(redis.url, log, `${PREFIX}kill:`);
-    const { app, close } = makeTestApp(db, {}, limiter);
+    const { app, close } = makeTestApp(db, { rateLimits: DEFAULTS }, limiter);
     const rid = (await makeRestaurant(db.db, "redis-kill")).id;
     const staff = await makeStaff(db.db, rid, "manager");
     const signIn = async () => {

@@ -155,6 +155,9 @@ describe("orders JSON API", () => {
     expect(stale.status).toBe(409);
     expect((await stale.json()).field).toBe("version");
     expect((await move("ready")).status).toBe(200);
+    // Completing settles the check: it is refused while the order owes money (src/payments/).
+    expect((await move("completed")).status).toBe(409);
+    expect((await api(`/api/v1/orders/${o.id}/payments`, { json: { tender: "cash", amountCents: o.totalCents } })).status).toBe(201);
     expect((await move("completed")).status).toBe(200);
     const final = await move("cancelled");
     expect(final.status).toBe(409);

@@ -45,13 +45,15 @@ export function NewOrderForm({ idempotencyKey, error }: { idempotencyKey: string
 export function PosPage(p: PosPageProps) {
   const orderId = p.screen.order?.id ?? null;
   return (
-    <Layout title="POS" nonce={p.nonce} screen="pos" alpine={false} head={<script src="/public/js/live.js" defer></script>}>
+    <Layout title="POS" nonce={p.nonce} screen="pos" alpine={false} head={<><script src="/public/js/live.js" defer></script><link rel="stylesheet" href="/public/css/payments.css" /></>}>
       <header class="topbar">
         <strong safe>{p.restaurantName}</strong>
         <nav>
           <a href="/pos">New order</a>
           <a href="/pos/orders" safe>{`Open orders (${p.screen.open.length})`}</a>
           <a href={`/pos?mode=86${orderId ? `&order=${orderId}` : ""}`}>86 items</a>
+          <a href="/pos/history">History</a>
+          <a href="/pos/drawer">Drawer</a>
         </nav>
         <span class="spacer"></span>
         <span class="muted" safe>{p.staffName}</span>
@@ -72,7 +74,7 @@ export function PosPage(p: PosPageProps) {
 
 export function OpenOrdersPage(p: { nonce: string; screen: PosScreen; restaurantName: string; currency: string; staffName: string }) {
   return (
-    <Layout title="Open orders" nonce={p.nonce} screen="pos" alpine={false}>
+    <Layout title="Open orders" nonce={p.nonce} screen="pos" alpine={false} head={<link rel="stylesheet" href="/public/css/payments.css" />}>
       <header class="topbar">
         <strong safe>{p.restaurantName}</strong>
         <nav><a href="/pos">New order</a><a href="/pos/orders" aria-current="page">Open orders</a></nav>
@@ -84,12 +86,15 @@ export function OpenOrdersPage(p: { nonce: string; screen: PosScreen; restaurant
         {p.screen.open.length ? (
           <div class="order-cards">
             {p.screen.open.map((o) => (
-              <a class="order-card card" href={`/pos?order=${o.id}`}>
-                <strong class="order-number" safe>{`#${o.number}`}</strong>
-                <span safe>{[ORDER_TYPE_LABELS[o.type], o.tableLabel ? `Table ${o.tableLabel}` : ""].filter(Boolean).join(" · ")}</span>
-                <span class="badge" safe>{o.status.toUpperCase()}</span>
-                <span safe>{money(o.totalCents, p.currency)}</span>
-              </a>
+              <div class="order-card-wrap">
+                <a class="order-card card" href={`/pos?order=${o.id}`}>
+                  <strong class="order-number" safe>{`#${o.number}`}</strong>
+                  <span safe>{[ORDER_TYPE_LABELS[o.type], o.tableLabel ? `Table ${o.tableLabel}` : ""].filter(Boolean).join(" · ")}</span>
+                  <span class="badge" safe>{o.status.toUpperCase()}</span>
+                  <span safe>{money(o.totalCents, p.currency)}</span>
+                </a>
+                <a class="btn pay" href={`/pos/orders/${o.id}/pay`}>Pay</a>
+              </div>
             ))}
           </div>
         ) : <p class="muted">No open orders.</p>}

@@ -119,6 +119,10 @@ export function Ticket({ order, currency, canVoid, canDiscount, error, notice, s
           <CancelOrder order={order} canVoid={canVoid} />
         </div>
       ) : ""}
+      {order.status !== "cancelled" && order.lines.some((l) => !l.voidedAt) ? (
+        // Pay stays in reach at the bottom of the ticket however long it grows (views/payments/).
+        <div class="pay-bar"><a class="btn pay" href={`/pos/orders/${order.id}/pay`} safe>{`Pay ${money(order.totalCents, currency)}`}</a></div>
+      ) : ""}
     </section>
   );
 }

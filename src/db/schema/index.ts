@@ -2,3 +2,4 @@ export * from "./tenancy";
 export * from "./stations";
 export * from "./menu";
 export * from "./orders";
+export * from "./payments";

@@ -37,6 +37,11 @@ export const orders = pgTable("orders", {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
   closedAt: timestamp("closed_at", { withTimezone: true }),
+  /** A manager left the check unpaid (house account, walk-out) with a reason: it may complete unpaid. */
+  unpaidReason: text("unpaid_reason"),
+  unpaidBy: uuid("unpaid_by"),
+  /** A manager reopened the paid check to correct it (changes after payment are audited). */
+  reopenedAt: timestamp("reopened_at", { withTimezone: true }),
 }, (t) => [
   primaryKey({ columns: [t.restaurantId, t.id] }),
   foreignKey({ columns: [t.restaurantId], foreignColumns: [restaurants.id] }),
@@ -69,6 +74,10 @@ export const orderItems = pgTable("order_items", {
   voidedAt: timestamp("voided_at", { withTimezone: true }),
   voidReason: text("void_reason"),
   voidedBy: uuid("voided_by"),
+  /** A comp (on the house): the line stays on the ticket at zero, reported apart from voids and discounts. */
+  compedAt: timestamp("comped_at", { withTimezone: true }),
+  compReason: text("comp_reason"),
+  compedBy: uuid("comped_by"),
   lineTotalCents: integer("line_total_cents").notNull(),
   position: integer("position").notNull().default(0),
   createdAt: createdAt(),
@@ -98,24 +107,6 @@ export const orderItemStations = pgTable("order_item_stations", {
   index("order_item_stations_order").on(t.restaurantId, t.orderId),
   // Recall looks at recently bumped tickets only, newest first.
   index("order_item_stations_bumped").on(t.restaurantId, t.stationId, t.bumpedAt).where(sql`status = 'ready'`),
-]);
-
-export const paymentStatusEnum = pgEnum("payment_status", ["pending", "approved", "declined", "refunded", "failed"]);
-
-export const payments = pgTable("payments", {
-  ...tenantColumns(),
-  orderId: uuid("order_id").notNull(),
-  amountCents: integer("amount_cents").notNull(),
-  tipCents: integer("tip_cents").notNull().default(0),
-  status: paymentStatusEnum("status").notNull().default("pending"),
-  provider: text("provider").notNull(),
-  providerRef: text("provider_ref"),
-  idempotencyKey: text("idempotency_key"),
-  createdAt: createdAt(),
-}, (t) => [
-  primaryKey({ columns: [t.restaurantId, t.id] }),
-  foreignKey({ columns: [t.restaurantId, t.orderId], foreignColumns: [orders.restaurantId, orders.id] }),
-  uniqueIndex("payments_idempotency").on(t.restaurantId, t.idempotencyKey),
 ]);
 
 /** The realtime truth: every change appends one row in the same transaction (DESIGN.md). */

@@ -22,6 +22,10 @@ export const restaurants = pgTable("restaurants", {
   ageThresholds: jsonb("age_thresholds").$type<[number, number, number]>().notNull().default(sql`'[8,12,16]'::jsonb`),
   /** Hour (0-23, local time) at which a business day starts; order numbers restart then. */
   dayStartsAtHour: integer("day_starts_at_hour").notNull().default(4),
+  /** Tip buttons on the pay screen, in basis points of the pre-tax subtotal (1800 = 18%). */
+  tipPresetsBps: jsonb("tip_presets_bps").$type<number[]>().notNull().default(sql`'[1500,1800,2000]'::jsonb`),
+  /** The largest tip accepted, in basis points of the check's pre-tax subtotal: a typo guard (10000 = 100%). */
+  tipCapBps: integer("tip_cap_bps").notNull().default(10000),
   createdAt: createdAt(),
 });
 
