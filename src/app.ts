@@ -16,6 +16,7 @@ import { orderApiRoutes } from "./orders/api";
 import { posRoutes } from "./orders/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
+import { reportRoutes } from "./reports/routes";
 import { routesWithoutNeed } from "./auth/plugin";
 
 function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -90,7 +91,8 @@ function buildApp(ctx: AppContext) {
     .use(orderApiRoutes(ctx))
     .use(posRoutes(ctx))
     .use(kitchenRoutes(ctx))
-    .use(eventRoutes(ctx));
+    .use(eventRoutes(ctx))
+    .use(reportRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

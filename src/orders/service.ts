@@ -41,14 +41,24 @@ export function requestHash(body: unknown): string {
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function dateFormat(timeZone: string): Intl.DateTimeFormat {
   let format = dateFormats.get(timeZone);
-  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })));
+  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" })));
   return format;
 }
 
-/** The business day an order belongs to: the local date, with the day starting at dayStartsAtHour. */
+/**
+ * The business day an order belongs to: the local date, with the day starting at dayStartsAtHour of
+ * local (wall-clock) time. Reading the local hour, rather than subtracting hours of elapsed time, keeps
+ * 03:59 on the night daylight saving ends in the day before (subtracting 4 real hours from 03:59 EST
+ * lands on 00:59 EDT of the same date, one business day too late).
+ */
 export function businessDate(now: Date, timeZone: string, dayStartsAtHour: number): string {
-  const shifted = new Date(now.getTime() - dayStartsAtHour * 3_600_000);
-  return dateFormat(timeZone).format(shifted);
+  const parts = dateFormat(timeZone).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  const local = `${part("year")}-${part("month")}-${part("day")}`;
+  if (Number(part("hour")) >= dayStartsAtHour) return local;
+  const previous = new Date(`${local}T00:00:00Z`);
+  previous.setUTCDate(previous.getUTCDate() - 1);
+  return previous.toISOString().slice(0, 10);
 }
 
 async function loadView(tx: Tx, restaurantId: string, order: q.OrderRow): Promise<OrderView> {

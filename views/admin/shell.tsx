@@ -8,6 +8,7 @@ const SECTIONS: [AdminSection, string, string][] = [
   ["staff", "Staff", "/admin/staff"],
   ["stations", "Stations & devices", "/admin/stations"],
   ["audit", "Audit log", "/admin/audit"],
+  ["reports", "Reports", "/admin/reports"],
 ];
 
 /** The frame of every admin page: restaurant name, section navigation, who is signed in, sign out. */
