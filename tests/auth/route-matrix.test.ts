@@ -53,10 +53,16 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/admin/devices", need: "devices.manage", form: { name: "", kind: "pos" } },
   { method: "POST", path: async (i) => `/admin/devices/${await i.deviceId()}/revoke`, need: "devices.manage" },
   { method: "GET", path: () => "/admin/audit", need: "audit.view" },
+  { method: "GET", path: () => "/admin/reports", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/items", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/kitchen", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/staff", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/end-of-day", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/:kind/csv", need: "reports.view" },
 ];
 
 /** Prefixes of the routes this feature owns: every one of them must be in the table above. */
-const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit)/];
+const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit|reports)/];
 
 type Caller = { name: string; actor: Actor | null; outsider?: boolean; cookie: () => Promise<string> };
 
