@@ -17,7 +17,11 @@ export async function kitchenSection(tx: Tx, s: Scope, lateMinutes: number): Pro
   ]);
   const perStation = stats.filter((r) => r.stationId !== null && r.hour === null);
   const allByHour = new Map(stats.filter((r) => r.stationId === null && r.hour !== null).map((r) => [r.hour!, r]));
-  const stationHours = stats.filter((r) => r.stationId !== null && r.hour !== null);
+  // Stations by name, hours as the business day ran (04:00 first, past midnight last).
+  const dayOrder = (h: number | null) => ((h ?? 0) - s.dayStartsAtHour + 24) % 24;
+  const byName = (a: k.TicketStatRow, b: k.TicketStatRow) => (a.station ?? "").localeCompare(b.station ?? "");
+  perStation.sort(byName);
+  const stationHours = stats.filter((r) => r.stationId !== null && r.hour !== null).sort((a, b) => byName(a, b) || dayOrder(a.hour) - dayOrder(b.hour));
   const total = stats.find((r) => r.stationId === null && r.hour === null);
   const timeColumns = ["Tickets", "Bumped", "p50 min", "p90 min", "Max min", `Late (> ${lateMinutes} min)`];
   const times = (r: k.TicketStatRow) => [r.tickets, r.done, minutes(r.p50), minutes(r.p90), minutes(r.max), r.late];

@@ -42,9 +42,9 @@ export function EndOfDayPage(p: { nonce: string; restaurantName: string; userNam
                     ))}</tbody>
                   </table>
                 ) : (
-                  <table>
+                  <table class={t.columns.length > 4 ? "many" : undefined}>
                     <thead><tr>{t.columns.map((c) => <th scope="col" safe>{c}</th>)}</tr></thead>
-                    <tbody>{t.rows.map((row) => <tr>{row.map((c) => <td class={typeof c === "string" || c === null ? undefined : "num"} safe>{formatCell(c, r.currency)}</td>)}</tr>)}</tbody>
+                    <tbody>{t.rows.map((row) => <tr>{row.map((c, i) => <td class={typeof c === "string" || c === null ? undefined : "num"} data-label={t.columns[i]} safe>{formatCell(c, r.currency)}</td>)}</tr>)}</tbody>
                   </table>
                 )}
               </>

@@ -23,7 +23,7 @@ const HEADLINE = ["Net sales", "Orders", "Guests", "Average check", "Discounts",
 function Figures({ figures, report }: { figures: Figure[]; report: Report }) {
   return (
     <dl class="figures">
-      {figures.filter((f) => HEADLINE.includes(f.label)).map((f) => (
+      {HEADLINE.map((label) => figures.find((f) => f.label === label)).filter((f): f is Figure => !!f).map((f) => (
         <div class="figure">
           <dt safe>{f.label}</dt>
           <dd class="value" safe>{formatCell(f.value, report.currency)}</dd>

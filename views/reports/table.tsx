@@ -8,6 +8,12 @@ export function formatCell(c: Cell, currency: string): string {
   return c;
 }
 
+/** A column of numbers and money is right-aligned, header included, so figures line up under it. */
+function isNumeric(table: ReportTable, column: number): boolean {
+  const first = table.rows.find((r) => r[column] !== null)?.[column];
+  return first !== undefined && typeof first !== "string";
+}
+
 /**
  * One report table with its CSV link. On a phone each row becomes a small card (labels from data-label)
  * so the page never scrolls sideways.
@@ -21,14 +27,14 @@ export function TableView({ table, currency, csvHref }: { table: ReportTable; cu
       </div>
       {table.note ? <p class="muted" safe>{table.note}</p> : ""}
       {table.rows.length === 0 ? <p class="muted" safe>{table.empty ?? "Nothing to show."}</p> : (
-        <table class="report">
-          <thead><tr>{table.columns.map((c) => <th scope="col" safe>{c}</th>)}</tr></thead>
+        <div class="scroll"><table class="report">
+          <thead><tr>{table.columns.map((c, i) => <th scope="col" class={isNumeric(table, i) ? "num" : undefined} safe>{c}</th>)}</tr></thead>
           <tbody>
             {table.rows.map((row) => (
               <tr>{row.map((c, i) => <td class={typeof c === "string" || c === null ? undefined : "num"} data-label={table.columns[i]} safe>{formatCell(c, currency)}</td>)}</tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
     </section>
   );
