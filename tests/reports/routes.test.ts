@@ -38,7 +38,7 @@ describe("report pages", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("$89.32");
-    expect(html).toMatch(/<svg viewBox="0 0 640 260" role="img" aria-labelledby="chart-hours-title chart-hours-desc"/);
+    expect(html).toMatch(/<svg class="wide" viewBox="0 0 640 260" role="img" aria-labelledby="chart-hours-title chart-hours-desc"/);
     expect(html).toContain('<title id="chart-hours-title">Net sales by hour</title>');
     expect(html).toContain("Hour the order was placed");
     expect(html).toContain(`/admin/reports/sales/csv?from=${DAY}&to=${DAY}&table=summary`);
