@@ -88,9 +88,9 @@ function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps
   })), { taxInclusive, discount });
 }
 
-function lineRows(restaurantId: string, orderId: string, lines: SnapshotLine[], startPosition: number) {
+function lineRows(restaurantId: string, orderId: string, businessDate: string, lines: SnapshotLine[], startPosition: number) {
   return lines.map((l, i) => ({
-    restaurantId, orderId, menuItemId: l.menuItemId, name: l.name, kitchenName: l.kitchenName, unitPriceCents: l.unitPriceCents,
+    restaurantId, orderId, businessDate, menuItemId: l.menuItemId, name: l.name, kitchenName: l.kitchenName, unitPriceCents: l.unitPriceCents,
     taxRateBps: l.taxRateBps, quantity: l.quantity, modifiers: l.modifiers, note: l.note, seat: l.seat, course: l.course,
     lineTotalCents: (l.unitPriceCents + l.modifiers.reduce((s, m) => s + m.priceDeltaCents, 0)) * l.quantity,
     position: startPosition + i,
@@ -146,7 +146,7 @@ export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrder
         subtotalCents: totals.subtotalCents, taxCents: totals.taxCents, totalCents: totals.totalCents, discountCents: 0,
         idempotencyKey: input.idempotencyKey, requestHash: bodyHash, createdBy: who.userId, deviceId: who.deviceId,
       });
-      const stored = await q.insertOrderItems(tx, lineRows(restaurantId, order.id, lines, 0));
+      const stored = await q.insertOrderItems(tx, lineRows(restaurantId, order.id, date, lines, 0));
       let final = order;
       if (input.fire) {
         const routing: Routing = new Map(stored.map((row, i) => [row.id, lines[i]!.stationIds]));
@@ -231,7 +231,7 @@ export async function addItems(db: Db, restaurantId: string, orderId: string, ve
     assertEditable(order);
     const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
     const lines = snapshotLines(items, menu);
-    await q.insertOrderItems(tx, lineRows(restaurantId, orderId, lines, order.lines.length));
+    await q.insertOrderItems(tx, lineRows(restaurantId, orderId, order.businessDate, lines, order.lines.length));
     return { event: { added: lines.length } };
   });
 }

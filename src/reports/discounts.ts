@@ -12,7 +12,11 @@ export function splitDiscounts(lines: DiscountedLine[]): DiscountSplit {
   const byItem = new Map<string, number>();
   const taxByRate: DiscountSplit["taxByRate"] = new Map();
   const orders = new Map<string, DiscountedLine[]>();
-  for (const l of lines) orders.set(l.orderId, [...(orders.get(l.orderId) ?? []), l]);
+  for (const l of lines) {
+    const group = orders.get(l.orderId);
+    if (group) group.push(l);
+    else orders.set(l.orderId, [l]);
+  }
   for (const lines of orders.values()) {
     const weights = lines.map((l) => (l.voided ? 0 : l.lineTotal));
     const shares = allocate(lines[0]!.discount, weights);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/tenant";
-import { CHANNEL, ms, ordersInPeriod, rows, SOLD, windowEnd, windowStart, type Scope } from "./scope";
+import { CHANNEL, linesInPeriod, ms, ordersInPeriod, rows, SOLD, windowEnd, windowStart, type Scope } from "./scope";
 
 /** Sales and item queries. Sums come back as float8 so both drivers give numbers (exact far past any till). */
 
@@ -30,7 +30,7 @@ export async function salesTotals(tx: Tx, s: Scope): Promise<SalesTotals> {
 export async function voidTotals(tx: Tx, s: Scope): Promise<{ lines: number; quantity: number; cents: number }> {
   const [row] = await rows<{ lines: number; quantity: number; cents: number }>(tx, sql`
     select count(*)::int as "lines", coalesce(sum(i.quantity), 0)::int as "quantity", coalesce(sum(i.line_total_cents), 0)::float8 as "cents"
-    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id
+    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id and ${linesInPeriod(s)}
     where ${ordersInPeriod(s)} and o.status <> 'cancelled' and i.voided_at is not null`);
   return row!;
 }
@@ -65,7 +65,7 @@ export async function taxByRateUndiscounted(tx: Tx, s: Scope): Promise<TaxRow[]>
     with per_order as (
       select i.tax_rate_bps as rate, (o.tax_cents > 0 and o.total_cents = o.subtotal_cents - o.discount_cents) as inclusive,
         sum(i.line_total_cents)::bigint as net
-      from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id
+      from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id and ${linesInPeriod(s)}
       where ${ordersInPeriod(s)} and ${SOLD} and o.discount_cents = 0 and i.voided_at is null
       group by o.id, 1, 2)
     select rate, inclusive, sum(net)::float8 as "net",
@@ -85,7 +85,7 @@ export async function discountedLines(tx: Tx, s: Scope): Promise<DiscountedLine[
       (o.tax_cents > 0 and o.total_cents = o.subtotal_cents - o.discount_cents) as "inclusive",
       coalesce(i.menu_item_id::text, 'name:' || i.name) as "itemKey", i.tax_rate_bps as "rate",
       i.line_total_cents as "lineTotal", (i.voided_at is not null) as "voided"
-    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id
+    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id and ${linesInPeriod(s)}
     where ${ordersInPeriod(s)} and ${SOLD} and o.discount_cents > 0
     order by o.id, i.position, i.created_at`);
 }
@@ -100,7 +100,7 @@ export async function itemMix(tx: Tx, s: Scope): Promise<ItemRow[]> {
       coalesce(sum(i.quantity) filter (where i.voided_at is null), 0)::int as "quantity",
       coalesce(sum(i.line_total_cents) filter (where i.voided_at is null), 0)::float8 as "gross",
       coalesce(sum(i.quantity) filter (where i.voided_at is not null), 0)::int as "voidedQuantity"
-    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id
+    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id and ${linesInPeriod(s)}
       left join menu_items m on m.restaurant_id = i.restaurant_id and m.id = i.menu_item_id
       left join menu_categories c on c.restaurant_id = m.restaurant_id and c.id = m.category_id
     where ${ordersInPeriod(s)} and ${SOLD}
@@ -114,7 +114,7 @@ export async function modifierCounts(tx: Tx, s: Scope): Promise<ModifierRow[]> {
   return rows<ModifierRow>(tx, sql`
     select m->>'groupName' as "group", m->>'name' as "name", sum(i.quantity)::int as "count",
       sum(coalesce((m->>'priceDeltaCents')::int, 0) * i.quantity)::float8 as "cents"
-    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id
+    from orders o join order_items i on i.restaurant_id = o.restaurant_id and i.order_id = o.id and ${linesInPeriod(s)}
       cross join lateral jsonb_array_elements(i.modifiers) m
     where ${ordersInPeriod(s)} and ${SOLD} and i.voided_at is null
     group by 1, 2 order by 3 desc, 1, 2`);

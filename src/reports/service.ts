@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { withTenant, type Tx } from "../db/tenant";
 import { badRequest } from "../http/errors";
@@ -18,7 +19,13 @@ import { paymentsSection } from "./payments-report";
 export async function loadReport(db: Db, restaurant: ReportRestaurant, kind: ReportKind, period: Period): Promise<Report> {
   const compare = weekBefore(period);
   const scope = (p: Period): Scope => ({ restaurantId: restaurant.id, timeZone: restaurant.timeZone, dayStartsAtHour: restaurant.dayStartsAtHour, period: p });
-  const sections = await withTenant(db, restaurant.id, (tx) => buildSections(tx, kind, scope(period), scope(compare), restaurant));
+  const sections = await withTenant(db, restaurant.id, async (tx) => {
+    // Statements inside transactions are named prepared statements (db/client.ts); after five runs Postgres
+    // may switch to a generic plan that does not know the period's dates. A report's plan depends on how
+    // many days it covers, so each is planned for its own parameters.
+    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)`);
+    return buildSections(tx, kind, scope(period), scope(compare), restaurant);
+  });
   return { kind, period, compare, currency: restaurant.currency, timeZone: restaurant.timeZone, dayStartsAtHour: restaurant.dayStartsAtHour, sections };
 }
 

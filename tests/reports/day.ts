@@ -42,7 +42,7 @@ export async function buildKnownDay(db: Db, slug: string) {
     const when = new Date(iso);
     const bd = businessDate(when, TZ, 4);
     await exec(sql`update orders set created_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz, business_date = ${bd}::date where restaurant_id = ${rid} and id = ${orderId}`);
-    await exec(sql`update order_items set created_at = ${iso}::timestamptz,
+    await exec(sql`update order_items set created_at = ${iso}::timestamptz, business_date = ${bd}::date,
       fired_at = case when fired_at is not null then ${iso}::timestamptz end,
       voided_at = case when voided_at is not null then ${iso}::timestamptz + interval '10 minutes' end
       where restaurant_id = ${rid} and order_id = ${orderId}`);

@@ -105,6 +105,9 @@ describe("reports for a known business day (25 hours long: daylight saving ends 
     expect(rows.Cold).toEqual([3, 3, 5, 11.4, 13, 1]);
     expect(plain(kitchen, "late")).toEqual([["#2", "Fry", "23:50", 15], ["#6", "Cold", "03:59", 13]]);
     expect(plain(kitchen, "recalls")).toEqual([["Bar", 1]]);
+    const slowest = plain(kitchen, "slowest");
+    expect(slowest[0]).toEqual(["Wings (8)", 1, 15, 15, 15]);
+    expect(slowest.find((r) => r[0] === "Apple Pie")).toEqual(["Apple Pie", 2, 8.5, 12.1, 13]);
     expect(plain(kitchen, "fired-voids").map((r) => [r[2], r[3], r[4], r[5]])).toEqual([["Onion Rings", 2, 1100, "Dropped"]]);
   });
 
