@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from "bun:test";
 import { sql } from "drizzle-orm";
-import { openTestDatabase, type TestDatabase } from "../helpers/db";
+import { DRIVERS, openTestDatabase, type TestDatabase } from "../helpers/db";
 import { withSystem } from "../../src/db/tenant";
 import { loadReport } from "../../src/reports/service";
 import type { Report, ReportRestaurant } from "../../src/reports/model";
@@ -18,13 +18,13 @@ const figure = (r: Report, label: string) => {
   return [cents(f.value), cents(f.before)];
 };
 
-describe("reports for a known business day (25 hours long: daylight saving ends during it)", () => {
+for (const driver of DRIVERS) describe(`reports for a known business day (25 hours long: daylight saving ends during it), on ${driver}`, () => {
   let db: TestDatabase;
   let restaurant: ReportRestaurant;
   let sales: Report, items: Report, kitchen: Report, staff: Report;
 
   beforeAll(async () => {
-    db = await openTestDatabase("postgres");
+    db = await openTestDatabase(driver);
     const day = await buildKnownDay(db.db, "figures");
     restaurant = { id: day.rid, name: "Figures", timeZone: TZ, currency: "USD", dayStartsAtHour: 4, ageThresholds: [8, 12, 16] };
     const period = { from: DAY, to: DAY };
