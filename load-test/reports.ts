@@ -10,7 +10,7 @@
  * Targets (issue 15): under 200 ms for a day, under 1 s for a month.
  */
 import { sql } from "drizzle-orm";
-import { createBenchDatabase, envInt, seedRestaurants } from "./harness";
+import { createBenchDatabase, envInt, orderBody, percentile, rng, seedRestaurants, startServer, type BenchRestaurant } from "./harness";
 import { withSystem } from "../src/db/tenant";
 import { rowsOf } from "../src/db/client";
 import { loadReport } from "../src/reports/service";
@@ -25,6 +25,9 @@ const NEIGHBOURS = envInt("NEIGHBOURS", 50);
 const NEIGHBOUR_ORDERS = envInt("NEIGHBOUR_ORDERS", 6_000);
 const RUNS = envInt("RUNS", 5);
 const DAYS = 730;
+/** The order path beside a report loop: ORDER_CLIENTS API clients back to back for PHASE_S seconds, alone and then beside reports. */
+const ORDER_CLIENTS = envInt("ORDER_CLIENTS", 20);
+const PHASE_S = envInt("PHASE_S", 10);
 
 const bench = await createBenchDatabase("reports_bench");
 const started = performance.now();
@@ -75,12 +78,60 @@ try {
   }
   console.log(`\nReports, one restaurant of ${ORDERS.toLocaleString("en")} orders over ${DAYS} days beside ${NEIGHBOURS} of ${NEIGHBOUR_ORDERS.toLocaleString("en")}; ${counts.orders.toLocaleString("en")} orders, ${counts.lines.toLocaleString("en")} lines in all\n`);
   console.log(lines.join("\n"));
+  if (PHASE_S > 0) await ordersBesideReports(restaurants, async () => {
+    await loadReport(db, restaurant, "sales", { from: periods[1]!.from, to: periods[1]!.to });
+  });
 } finally {
   // KEEP_DB=1 leaves the database for EXPLAIN (its name is printed); drop it by hand afterwards.
   if (process.env.KEEP_DB === "1") {
     console.error(`kept database ${bench.name}`);
     await bench.database.close();
   } else await bench.drop();
+}
+
+/**
+ * Reports must not slow the order path: orders/s and latency through the real server (a child process),
+ * first alone, then with a 30-day sales report of the big restaurant running back to back beside them.
+ */
+async function ordersBesideReports(restaurants: BenchRestaurant[], report: () => Promise<void>) {
+  const server = await startServer(bench.url, { DB_POOL_SIZE: "10" });
+  try {
+    let sequence = 0;
+    const place = async (seconds: number) => {
+      const latencies: number[] = [];
+      let errors = 0;
+      const until = performance.now() + seconds * 1000;
+      await Promise.all(Array.from({ length: ORDER_CLIENTS }, async (_, index) => {
+        const r = restaurants[index % restaurants.length]!;
+        const random = rng(index + 1);
+        while (performance.now() < until) {
+          const started = performance.now();
+          const res = await fetch(`${server.baseUrl}/api/v1/orders`, {
+            method: "POST", body: JSON.stringify(orderBody(r.items, random)),
+            headers: { authorization: `Bearer ${r.apiKey}`, "content-type": "application/json", "idempotency-key": `rep-${process.pid}-${++sequence}` },
+          });
+          await res.arrayBuffer();
+          if (res.status !== 201) errors++;
+          latencies.push(performance.now() - started);
+        }
+      }));
+      latencies.sort((a, b) => a - b);
+      return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors };
+    };
+    await place(3);
+    const alone = await place(PHASE_S);
+    let stop = false;
+    let reports = 0;
+    const loop = (async () => { while (!stop) { await report(); reports++; } })();
+    const beside = await place(PHASE_S);
+    stop = true;
+    await loop;
+    const row = (label: string, r: typeof alone) => `| ${label} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.errors} |`;
+    console.log(`\nOrders through the API, ${ORDER_CLIENTS} clients back to back, ${PHASE_S} s each (${reports} month reports ran beside the second)\n`);
+    console.log(["| orders | orders/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|", row("alone", alone), row("beside a 30-day report loop", beside)].join("\n"));
+  } finally {
+    await server.stop();
+  }
 }
 
 /**
