@@ -38,3 +38,19 @@ describe("business days and report periods", () => {
     expect(() => parsePeriod({ from: "2024-01-01", to: "2026-01-01" }, ny)).toThrow("at most 366 days");
   });
 });
+
+describe("chart scales", () => {
+  it("steps counts in whole units: two items sold get gridlines at 0, 1 and 2, not 0.5", async () => {
+    const { BarChart } = await import("../../views/reports/chart");
+    const svg = String(BarChart({ currency: "USD", chart: { key: "k", title: "T", description: "D", xLabel: "x", yLabel: "y", unit: "count", bars: [{ label: "A", value: 2 }] } }));
+    const wide = svg.slice(0, svg.indexOf('class="narrow"'));
+    expect([...wide.matchAll(/text-anchor="end" font-size="11">([^<]*)</g)].map((m) => m[1])).toEqual(["0", "1", "2"]);
+  });
+
+  it("labels money gridlines in the restaurant's currency", async () => {
+    const { BarChart } = await import("../../views/reports/chart");
+    const svg = String(BarChart({ currency: "EUR", chart: { key: "k", title: "T", description: "D", xLabel: "x", yLabel: "y", unit: "money", bars: [{ label: "A", value: 125_000 }] } }));
+    expect(svg).toContain(">€500.00<");
+    expect(svg).toContain("<title>A: €1,250.00</title>");
+  });
+});

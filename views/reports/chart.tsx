@@ -39,7 +39,8 @@ export function BarChart({ chart, currency }: { chart: Chart; currency: string }
 function Svg({ chart, currency, size }: { chart: Chart; currency: string; size: Size }) {
   const { W, H, LEFT, font, every } = size;
   const max = Math.max(0, ...chart.bars.map((b) => b.value));
-  const step = niceStep(max);
+  // Counts step in whole units: a chart of 2 items sold has gridlines at 0, 1, 2, never 0.5.
+  const step = chart.unit === "count" ? Math.max(1, niceStep(max)) : niceStep(max);
   const top = Math.max(step, Math.ceil(max / step) * step);
   const plotW = W - LEFT - RIGHT, plotH = H - TOP - BOTTOM;
   const slot = plotW / Math.max(1, chart.bars.length);
