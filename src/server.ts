@@ -3,6 +3,7 @@ import { createLogger } from "./ops/logger";
 import { openAndMigrate, StartupError } from "./boot";
 import { createApp } from "./app";
 import { withSystem } from "./db/tenant";
+import { openPostgres } from "./db/client";
 import { countRestaurants } from "./restaurants/queries";
 import { seedDemo } from "./restaurants/demo";
 import { printDemo } from "./cli/print";
@@ -15,6 +16,9 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config);
   const database = await openAndMigrate(config, log);
+  // Never migrated: a replica follows the primary's schema. Connections open lazily, so a replica that is
+  // down surfaces on the first report, not at start.
+  const reportsDatabase = config.reportsDatabaseUrl ? await openPostgres(config.reportsDatabaseUrl, config.dbPoolSize) : undefined;
 
   // First embedded start on an empty database: seed a demo so there is something to sign in to.
   if (database.kind === "pglite" && config.seedDemo && (await withSystem(database.db, countRestaurants)) === 0) {
@@ -26,7 +30,7 @@ async function main() {
   const bus = createBus({ database, log });
   const shutdownController = new AbortController();
   const app = createApp({
-    config, database, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,
+    config, database, reportsDatabase, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,
   });
   // Live streams send a heartbeat every 15 s; Bun's default 10 s idle timeout would cut them first.
   app.listen({ port: config.port, hostname: config.host, idleTimeout: SSE_SERVER_IDLE_TIMEOUT_SECONDS });
@@ -43,6 +47,7 @@ async function main() {
     await bus.close();
     await app.stop();
     await database.close();
+    await reportsDatabase?.close();
     await rateLimiter.close();
     clearTimeout(timer);
     log.info("stopped");

@@ -33,7 +33,9 @@ function quickPeriods(r: Restaurant) {
 
 /** Admin reports: read-only, managers and owners, each for the caller's own restaurant only. */
 export function reportRoutes(ctx: AppContext) {
-  const db = ctx.database.db;
+  // Reports read the replica when there is one (REPORTS_DATABASE_URL), the primary otherwise. Who is asking
+  // was resolved on the primary; the replica only serves the figures, as the tenant role with its RLS.
+  const db = (ctx.reportsDatabase ?? ctx.database).db;
 
   async function page(kind: ReportKind, c: { principal: { restaurant: Restaurant; user: { name: string } | null }; nonce: string; query: { from?: string; to?: string; paper?: string }; request: Request; set: { status?: number | string; headers: Record<string, string | number> } }) {
     const r = c.principal.restaurant;
