@@ -43,9 +43,13 @@ export function parsePeriod(query: { from?: string; to?: string }, restaurant: {
   return { from, to };
 }
 
-/** The same weekdays a week earlier: the comparison every figure is shown against. */
+/**
+ * What every figure is compared with: the same weekdays a week earlier. A range longer than a week moves
+ * back by whole weeks until it no longer overlaps itself (30 days: 35 days back), so weekdays still line up.
+ */
 export function weekBefore(p: Period): Period {
-  return { from: addDays(p.from, -7), to: addDays(p.to, -7) };
+  const back = 7 * Math.ceil(dayCount(p) / 7);
+  return { from: addDays(p.from, -back), to: addDays(p.to, -back) };
 }
 
 const WEEKDAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });

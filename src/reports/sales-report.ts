@@ -42,7 +42,7 @@ export function summaryFigures(now: SalesFigures, before: SalesFigures): Figure[
 
 export function summaryTable(figures: Figure[]): ReportTable {
   return {
-    key: "summary", title: "Summary", columns: ["Figure", "This period", "Week before (same weekdays)"],
+    key: "summary", title: "Summary", columns: ["Figure", "This period", "Same weekdays before"],
     rows: figures.map((f) => [f.label, f.value, f.before]),
   };
 }

@@ -24,8 +24,10 @@ describe("business days and report periods", () => {
     expect(parsePeriod({}, ny, new Date("2026-11-29T07:00:00Z"))).toEqual({ from: "2026-11-28", to: "2026-11-28" });
   });
 
-  it("compares with the same weekdays a week before", () => {
+  it("compares with the same weekdays a week before, a longer range with the whole weeks before it", () => {
+    expect(weekBefore({ from: "2026-11-29", to: "2026-11-29" })).toEqual({ from: "2026-11-22", to: "2026-11-22" });
     expect(weekBefore({ from: "2026-03-01", to: "2026-03-07" })).toEqual({ from: "2026-02-22", to: "2026-02-28" });
+    expect(weekBefore({ from: "2026-10-31", to: "2026-11-29" })).toEqual({ from: "2026-09-26", to: "2026-10-25" });
   });
 
   it("refuses a date that is not a real date, naming the field", () => {

@@ -27,7 +27,7 @@ function Figures({ figures, report }: { figures: Figure[]; report: Report }) {
         <div class="figure">
           <dt safe>{f.label}</dt>
           <dd class="value" safe>{formatCell(f.value, report.currency)}</dd>
-          <dd class="before"><span safe>{`${change(f)}`}</span> <span class="muted" safe>{`week before: ${formatCell(f.before, report.currency)}`}</span></dd>
+          <dd class="before"><span safe>{`${change(f)}`}</span> <span class="muted" safe>{`before: ${formatCell(f.before, report.currency)}`}</span></dd>
         </div>
       ))}
     </dl>
