@@ -1,7 +1,7 @@
 import { Layout } from "../layout";
 import { periodLabel } from "../../src/reports/period";
 import type { Report } from "../../src/reports/model";
-import { formatCell } from "./table";
+import { formatCell, isNumeric } from "./table";
 import { change } from "./page";
 
 export type Paper = "a4" | "80mm";
@@ -36,14 +36,14 @@ export function EndOfDayPage(p: { nonce: string; restaurantName: string; userNam
                 {t.key === "summary" ? "" : <h3 safe>{t.title}</h3>}
                 {t.rows.length === 0 ? <p class="small" safe>{t.empty ?? "None."}</p> : t.key === "summary" && s.figures ? (
                   <table class="eod-figures">
-                    <thead><tr><th></th><th scope="col">Today</th><th scope="col">Week before</th></tr></thead>
+                    <thead><tr><th></th><th scope="col" class="num">Today</th><th scope="col" class="num">Week before</th></tr></thead>
                     <tbody>{s.figures.map((f) => (
                       <tr><th scope="row" safe>{f.label}</th><td class="num" safe>{formatCell(f.value, r.currency)}</td><td class="num" safe>{`${formatCell(f.before, r.currency)} ${change(f)}`}</td></tr>
                     ))}</tbody>
                   </table>
                 ) : (
                   <table class={t.columns.length > 4 ? "many" : undefined}>
-                    <thead><tr>{t.columns.map((c) => <th scope="col" safe>{c}</th>)}</tr></thead>
+                    <thead><tr>{t.columns.map((c, i) => <th scope="col" class={isNumeric(t, i) ? "num" : undefined} safe>{c}</th>)}</tr></thead>
                     <tbody>{t.rows.map((row) => <tr>{row.map((c, i) => <td class={typeof c === "string" || c === null ? undefined : "num"} data-label={t.columns[i]} safe>{formatCell(c, r.currency)}</td>)}</tr>)}</tbody>
                   </table>
                 )}

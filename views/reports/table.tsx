@@ -9,7 +9,7 @@ export function formatCell(c: Cell, currency: string): string {
 }
 
 /** A column of numbers and money is right-aligned, header included, so figures line up under it. */
-function isNumeric(table: ReportTable, column: number): boolean {
+export function isNumeric(table: ReportTable, column: number): boolean {
   const first = table.rows.find((r) => r[column] !== null)?.[column];
   return first !== undefined && typeof first !== "string";
 }
