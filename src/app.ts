@@ -25,6 +25,7 @@ import { paymentApiRoutes } from "./payments/api";
 import { paymentPosRoutes } from "./payments/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
+import { reportRoutes } from "./reports/routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
 
 async function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -123,7 +124,8 @@ function buildApp(ctx: AppContext) {
     .use(paymentApiRoutes(ctx))
     .use(paymentPosRoutes(ctx))
     .use(kitchenRoutes(ctx))
-    .use(eventRoutes(ctx));
+    .use(eventRoutes(ctx))
+    .use(reportRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

@@ -11,6 +11,8 @@ export type Config = {
   host: string;
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string | null;
+  /** A read replica of DATABASE_URL that reports read from; null: reports read the primary. */
+  reportsDatabaseUrl: string | null;
   dataDir: string;
   redisUrl: string | null;
   sessionSecret: string;
@@ -40,6 +42,13 @@ export type RateLimitConfig = {
 };
 
 type Env = Record<string, string | undefined>;
+
+/** A replica only makes sense beside a Postgres primary: the embedded database has none. */
+function reportsUrl(env: Env): string | null {
+  const value = url(env, "REPORTS_DATABASE_URL", ["postgres:", "postgresql:"]);
+  if (value && !env.DATABASE_URL) throw new ConfigError("REPORTS_DATABASE_URL needs DATABASE_URL: it names a read replica of that database");
+  return value;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -118,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || "0.0.0.0",
     nodeEnv,
     databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    reportsDatabaseUrl: reportsUrl(env),
     dataDir: env.DATA_DIR || "./data",
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     sessionSecret: secret(env, "SESSION_SECRET", nodeEnv),

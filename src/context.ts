@@ -9,6 +9,8 @@ import type { Hub } from "./realtime/hub";
 export type AppContext = {
   config: Config;
   database: Database;
+  /** A streaming read replica that reports read from (REPORTS_DATABASE_URL); absent: reports read `database`. */
+  reportsDatabase?: Database;
   log: Logger;
   isShuttingDown: () => boolean;
   /** Request, sign-in, PIN and TOTP counters: Redis when REDIS_URL is set (in-process while it is down), in-process otherwise. */

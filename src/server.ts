@@ -3,6 +3,7 @@ import { createLogger } from "./ops/logger";
 import { openAndMigrate, StartupError } from "./boot";
 import { createApp } from "./app";
 import { withSystem } from "./db/tenant";
+import { openPostgres } from "./db/client";
 import { countRestaurants } from "./restaurants/queries";
 import { seedDemo } from "./restaurants/demo";
 import { demoLines, signInUrl } from "./cli/print";
@@ -17,6 +18,9 @@ async function main() {
   const log = createLogger(config);
   const { database, applied } = await openAndMigrate(config, log, { role: "server", port: config.port });
   if (applied.length) log.info({ applied }, "applied migrations");
+  // Never migrated: a replica follows the primary's schema. Connections open lazily, so a replica that is
+  // down surfaces on the first report, not at start.
+  const reportsDatabase = config.reportsDatabaseUrl ? await openPostgres(config.reportsDatabaseUrl, config.dbPoolSize) : undefined;
 
   let shuttingDown = false;
   const rateLimiter = createRateLimiter(config.redisUrl, log);
@@ -24,7 +28,7 @@ async function main() {
   wireProcessMetrics({ database, poolSize: config.dbPoolSize, bus, rateLimiter });
   const shutdownController = new AbortController();
   const app = createApp({
-    config, database, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,
+    config, database, reportsDatabase, log, isShuttingDown: () => shuttingDown, rateLimiter, bus, hub: createHub(bus, log), shutdownSignal: shutdownController.signal,
   });
   // Listen before seeding: a port already in use stops the start before anything is written or printed.
   try {
@@ -56,6 +60,7 @@ async function main() {
     await app.stop();
     await seeding.catch(() => {});
     await database.close();
+    await reportsDatabase?.close();
     await rateLimiter.close();
     clearTimeout(timer);
     log.info("stopped");

@@ -18,6 +18,7 @@ export const SCREENS: ScreenLink[] = [
   { href: "/admin/staff", label: "Staff", hint: "People, roles and PINs", need: "staff.manage", group: "admin" },
   { href: "/admin/stations", label: "Stations & devices", hint: "Kitchen stations and enrolled screens", need: "devices.manage", group: "admin" },
   { href: "/admin/api-keys", label: "API keys", hint: "Keys for integrations: create, rotate, revoke", need: "apikeys.manage", group: "admin" },
+  { href: "/admin/reports", label: "Reports", hint: "The day's money, what sold, kitchen times, staff; end of day", need: "reports.view", group: "admin" },
   { href: "/admin/settings", label: "Settings", hint: "Name, time zone, business day, tax, ticket ageing, station names", need: "settings.edit", group: "admin" },
   { href: "/admin/audit", label: "Audit log", hint: "Who did what, and when", need: "audit.view", group: "admin" },
 ];

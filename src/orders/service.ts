@@ -45,14 +45,24 @@ export function requestHash(body: unknown): string {
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function dateFormat(timeZone: string): Intl.DateTimeFormat {
   let format = dateFormats.get(timeZone);
-  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })));
+  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" })));
   return format;
 }
 
-/** The business day an order belongs to: the local date, with the day starting at dayStartsAtHour. */
+/**
+ * The business day an order belongs to: the local date, with the day starting at dayStartsAtHour of
+ * local (wall-clock) time. Reading the local hour, rather than subtracting hours of elapsed time, keeps
+ * 03:59 on the night daylight saving ends in the day before (subtracting 4 real hours from 03:59 EST
+ * lands on 00:59 EDT of the same date, one business day too late).
+ */
 export function businessDate(now: Date, timeZone: string, dayStartsAtHour: number): string {
-  const shifted = new Date(now.getTime() - dayStartsAtHour * 3_600_000);
-  return dateFormat(timeZone).format(shifted);
+  const parts = dateFormat(timeZone).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  const local = `${part("year")}-${part("month")}-${part("day")}`;
+  if (Number(part("hour")) >= dayStartsAtHour) return local;
+  const previous = new Date(`${local}T00:00:00Z`);
+  previous.setUTCDate(previous.getUTCDate() - 1);
+  return previous.toISOString().slice(0, 10);
 }
 
 async function loadView(tx: Tx, restaurantId: string, order: q.OrderRow): Promise<OrderView> {
@@ -83,9 +93,9 @@ function totalsFor(lines: { unitPriceCents: number; quantity: number; taxRateBps
   })), { taxInclusive, discount });
 }
 
-function lineRows(restaurantId: string, orderId: string, lines: SnapshotLine[], startPosition: number, addedAfterSend = false) {
+function lineRows(restaurantId: string, orderId: string, businessDate: string, lines: SnapshotLine[], startPosition: number, addedAfterSend = false) {
   return lines.map((l, i) => ({
-    restaurantId, orderId, menuItemId: l.menuItemId, name: l.name, kitchenName: l.kitchenName, unitPriceCents: l.unitPriceCents,
+    restaurantId, orderId, businessDate, menuItemId: l.menuItemId, name: l.name, kitchenName: l.kitchenName, unitPriceCents: l.unitPriceCents,
     taxRateBps: l.taxRateBps, quantity: l.quantity, modifiers: l.modifiers, note: l.note, seat: l.seat, course: l.course,
     lineTotalCents: (l.unitPriceCents + l.modifiers.reduce((s, m) => s + m.priceDeltaCents, 0)) * l.quantity,
     position: startPosition + i, addedAfterSend,
@@ -147,7 +157,7 @@ export async function placeOrder(db: Db, restaurantId: string, input: PlaceOrder
         subtotalCents: totals.subtotalCents, taxCents: totals.taxCents, totalCents: totals.totalCents, discountCents: 0,
         idempotencyKey: input.idempotencyKey, requestHash: bodyHash, createdBy: who.userId, deviceId: who.deviceId,
       });
-      const stored = await q.insertOrderItems(tx, lineRows(restaurantId, order.id, lines, 0));
+      const stored = await q.insertOrderItems(tx, lineRows(restaurantId, order.id, date, lines, 0));
       let final = order;
       if (input.fire) {
         const routing: Routing = new Map(stored.map((row, i) => [row.id, lines[i]!.stationIds]));
@@ -252,7 +262,7 @@ export async function addItems(db: Db, restaurantId: string, orderId: string, ve
     await guardPaidCheck(tx, restaurantId, order, who, "items added");
     const menu = await loadOrderableItems(tx, restaurantId, restaurant.taxRateBps, items.map((i) => i.menuItemId).filter((id) => typeof id === "string"));
     const lines = snapshotLines(items, menu);
-    await q.insertOrderItems(tx, lineRows(restaurantId, orderId, lines, order.lines.length, kitchenHasSeen(order)));
+    await q.insertOrderItems(tx, lineRows(restaurantId, orderId, order.businessDate, lines, order.lines.length, kitchenHasSeen(order)));
     return { event: { added: lines.length } };
   });
 }

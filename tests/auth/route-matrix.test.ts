@@ -97,10 +97,16 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => `/pos/drawer/${NO_ROW}/close`, need: "drawers.operate" },
   { method: "GET", path: () => `/pos/drawer/${NO_ROW}`, need: "drawers.operate" },
   { method: "GET", path: () => "/pos/drawers", need: "drawers.review" },
+  { method: "GET", path: () => "/admin/reports", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/items", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/kitchen", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/staff", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/end-of-day", need: "reports.view" },
+  { method: "GET", path: () => "/admin/reports/:kind/csv", need: "reports.view" },
 ];
 
 /** Prefixes of the routes this feature owns: every one of them must be in the table above. */
-const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit|api-keys)/,
+const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit|api-keys|reports)/,
   /^\/api\/v1\/orders\/:id\/(payments|split|unsplit|items|unpaid|reopen|complete)/, /^\/api\/v1\/(payments|drawers?)(\/|$)/,
   /^\/pos\/orders\/:id\/(pay(?!\/stream)|split|unsplit|lines\/:lineId\/comp|unpaid|reopen|complete|receipt)/, /^\/pos\/(payments|history|drawers?)(\/|$)/];
 /** An id no row has: the route must answer 404 (or refuse) for it, never 500. */
@@ -170,7 +176,7 @@ describe("every identity route against every caller", () => {
 
   it("has every owned route in the table", () => {
     const owned = app.routes.filter((r) => OWNED.some((re) => re.test(r.path))).map((r) => `${r.method} ${r.path.replace(/:\w+/g, "*")}`);
-    const table = ROUTES.map((r) => `${r.method} ${String(r.path({ memberId: "*", stationId: "*", deviceId: async () => "*", orderId: "*" })).replace(/[0-9a-f-]{36}/g, "*")}`);
+    const table = ROUTES.map((r) => `${r.method} ${String(r.path({ memberId: "*", stationId: "*", deviceId: async () => "*", orderId: "*" })).replace(/[0-9a-f-]{36}/g, "*").replace(/:\w+/g, "*")}`);
     for (const route of owned) if (!route.includes("/admin/devices/")) expect(table).toContain(route);
     expect(owned.length).toBe(ROUTES.length);
   });

@@ -135,4 +135,6 @@ export const paymentRefunds = pgTable("payment_refunds", {
   foreignKey({ columns: [t.restaurantId, t.paymentId], foreignColumns: [payments.restaurantId, payments.id] }),
   foreignKey({ columns: [t.restaurantId, t.drawerId], foreignColumns: [cashDrawers.restaurantId, cashDrawers.id] }),
   index("payment_refunds_drawer").on(t.restaurantId, t.drawerId),
+  // drizzle/0012: reports read refunds by when they happened.
+  index("payment_refunds_time").on(t.restaurantId, t.createdAt),
 ]);
