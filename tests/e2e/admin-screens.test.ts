@@ -119,7 +119,7 @@ describe("admin screens and the first five minutes, in Chromium", () => {
     await page.waitForURL(/\/kds\/[0-9a-f-]{36}$/);
     await page.goto(`${base}/admin/staff`);
     const nav = await page.locator(".topbar nav a").evaluateAll((els) => els.map((e) => new URL((e as HTMLAnchorElement).href).pathname));
-    expect(nav).toEqual(["/home", "/pos", "/kds", "/expo", "/board", "/admin/menu", "/admin/staff", "/admin/stations", "/admin/settings", "/admin/audit"]);
+    expect(nav).toEqual(["/home", "/pos", "/kds", "/expo", "/board", "/admin/menu", "/admin/staff", "/admin/stations", "/admin/api-keys", "/admin/reports", "/admin/settings", "/admin/audit"]);
     expect(problems).toEqual([]);
   }, 60_000);
 
