@@ -19,11 +19,12 @@ import { staffRoutes } from "./staff/routes";
 import { deviceRoutes } from "./devices/routes";
 import { auditRoutes } from "./audit/routes";
 import { apiKeyRoutes } from "./api-keys/routes";
-import { orderApiRoutes } from "./orders/api";
-import { posRoutes } from "./orders/pos-routes";
+import { orderApiRoutes } from "./api/orders";
+import { posRoutes } from "./pos/routes";
 import { paymentApiRoutes } from "./payments/api";
 import { paymentPosRoutes } from "./payments/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
+import { expoRoutes } from "./expo/routes";
 import { eventRoutes } from "./realtime/routes";
 import { reportRoutes } from "./reports/routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
@@ -124,6 +125,7 @@ function buildApp(ctx: AppContext) {
     .use(paymentApiRoutes(ctx))
     .use(paymentPosRoutes(ctx))
     .use(kitchenRoutes(ctx))
+    .use(expoRoutes(ctx))
     .use(eventRoutes(ctx))
     .use(reportRoutes(ctx));
 }

@@ -161,7 +161,7 @@ function noteWho(request: Request, principal: Principal | null): void {
 }
 
 /** htmx marks its requests; routes answer them with a fragment and everyone else with a full page. */
-export const isHtmx = (request: Request) => request.headers.get("hx-request") === "true";
+export { isHtmx } from "../http/answer";
 
 type RouteLike = { method: string; path: string; hooks: { beforeHandle?: { fn?: { name?: string } }[] } };
 

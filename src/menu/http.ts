@@ -3,7 +3,6 @@ import type { Principal } from "../auth/service";
 import { HttpError } from "../http/errors";
 import type { Flash, FormState } from "../../views/admin/menu/form-state";
 import type { Frame } from "../../views/admin/menu/page";
-import type { MenuActor } from "./service";
 import { InvalidInput } from "./validate";
 
 /** Request plumbing shared by the menu routes: no rules here, those live in the services. */
@@ -11,9 +10,11 @@ import { InvalidInput } from "./validate";
 export type Set = Context["set"];
 export type Body = Record<string, unknown>;
 
-export const isHtmx = (request: Request) => request.headers.get("hx-request") === "true";
+import { isHtmx } from "../http/answer";
+export { isHtmx };
 
-export const actorOf = (p: Principal): MenuActor => ({ userId: p.user?.id ?? null, deviceId: p.device?.id ?? null });
+/** Who edits the menu: the one actor shape every service records (src/http/actor.ts). */
+export { actorOf } from "../http/actor";
 
 export const frameOf = (p: Principal, nonce: string): Frame => ({ nonce, restaurantName: p.restaurant.name, userName: p.user?.name ?? p.device?.name ?? "" });
 

@@ -65,12 +65,6 @@ export async function listOrders(tx: Tx, restaurantId: string, filter: { statuse
   return tx.select().from(orders).where(and(...where)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(filter.limit);
 }
 
-/** Every order in the given statuses, newest first: open orders are a shift's worth, never history. */
-export async function listAllOrders(tx: Tx, restaurantId: string, statuses: OrderRow["status"][]) {
-  return tx.select().from(orders).where(and(eq(orders.restaurantId, restaurantId), inArray(orders.status, statuses)))
-    .orderBy(desc(orders.createdAt), desc(orders.id));
-}
-
 /**
  * Optimistic concurrency: the update applies only if nobody changed the order since `version` was read.
  * Returns null when the version was stale.
@@ -136,60 +130,9 @@ export async function setStationLineStatus(tx: Tx, restaurantId: string, station
   return rows.map((r) => r.id);
 }
 
-/**
- * The orders a station still has something on: a live line there not ready, or a voided line whose VOID
- * no cook there has acknowledged yet (they may be cooking it).
- */
-export async function activeOrderIdsAtStation(tx: Tx, restaurantId: string, stationId: string | null) {
-  const rows = await tx.selectDistinct({ orderId: orderItemStations.orderId }).from(orderItemStations)
-    .innerJoin(orderItems, and(eq(orderItems.restaurantId, orderItemStations.restaurantId), eq(orderItems.id, orderItemStations.orderItemId)))
-    .where(and(
-      eq(orderItemStations.restaurantId, restaurantId),
-      stationId ? eq(orderItemStations.stationId, stationId) : undefined,
-      or(
-        and(sql`${orderItemStations.status} <> 'ready'`, isNull(orderItems.voidedAt)),
-        and(isNotNull(orderItems.voidedAt), isNull(orderItemStations.voidAckedAt)),
-      ),
-    ));
-  return rows.map((r) => r.orderId);
-}
-
-/** Recall reaches back this far: a ticket bumped yesterday is history, not a mistake to undo. */
-export const RECALL_WINDOW_HOURS = 12;
-
-/** The orders whose tickets this station bumped most recently (for recall), newest first, from recent ones only. */
-export async function recentlyBumpedOrderIds(tx: Tx, restaurantId: string, stationId: string, limit: number) {
-  const rows = await tx.select({ orderId: orderItemStations.orderId, at: sql<Date>`max(${orderItemStations.bumpedAt})` }).from(orderItemStations)
-    .where(and(eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId), eq(orderItemStations.status, "ready"),
-      sql`${orderItemStations.bumpedAt} > now() - make_interval(hours => ${RECALL_WINDOW_HOURS})`))
-    .groupBy(orderItemStations.orderId)
-    .orderBy(sql`max(${orderItemStations.bumpedAt}) desc`)
-    .limit(limit);
-  return rows.map((r) => r.orderId);
-}
-
-/**
- * Orders in the given statuses, oldest first (expo and the ready board). Every one of them: a cap of
- * 200 cut the pass short on a busy night (issue 18), and open orders are bounded by the night itself.
- */
-export async function ordersByStatusOldestFirst(tx: Tx, restaurantId: string, statuses: OrderRow["status"][]) {
-  return tx.select().from(orders).where(and(eq(orders.restaurantId, restaurantId), inArray(orders.status, statuses)))
-    .orderBy(asc(orders.createdAt), asc(orders.id));
-}
-
 export async function ordersByIds(tx: Tx, restaurantId: string, ids: string[]) {
   if (!ids.length) return [];
   return tx.select().from(orders).where(and(eq(orders.restaurantId, restaurantId), inArray(orders.id, ids))).orderBy(asc(orders.createdAt));
-}
-
-/** All-day counts: how many of each item are still waiting at a station (voided lines excluded). */
-export async function allDayCounts(tx: Tx, restaurantId: string, stationId: string) {
-  return tx.select({ name: sql<string>`coalesce(${orderItems.kitchenName}, ${orderItems.name})`, quantity: sql<number>`sum(${orderItems.quantity})::int` })
-    .from(orderItemStations)
-    .innerJoin(orderItems, and(eq(orderItems.restaurantId, orderItemStations.restaurantId), eq(orderItems.id, orderItemStations.orderItemId)))
-    .where(and(eq(orderItemStations.restaurantId, restaurantId), eq(orderItemStations.stationId, stationId), sql`${orderItemStations.status} <> 'ready'`, isNull(orderItems.voidedAt)))
-    .groupBy(sql`coalesce(${orderItems.kitchenName}, ${orderItems.name})`)
-    .orderBy(sql`sum(${orderItems.quantity}) desc`, sql`coalesce(${orderItems.kitchenName}, ${orderItems.name})`);
 }
 
 /** A station that bumps part of a ticket has started the rest of it: its new lines there are now cooking. */

@@ -11,7 +11,7 @@ import { countOrderPlaced } from "../ops/metrics";
 import { recordAudit } from "../audit/service";
 import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from "../http/errors";
 import { allows, type Actor } from "../auth/permissions";
-import { loadOrderableItems, loadPosMenu, type PosMenu } from "../menu/service";
+import { loadOrderableItems } from "../menu/service";
 import { priceOrder, type Discount } from "./pricing";
 import { checkTransition, FINAL_STATUSES, orderStatusFromLines, type OrderStatus } from "./states";
 import { LIMITS, notOnSale, snapshotLines, validateHeader, type NewLine, type OrderHeader, type SnapshotLine } from "./validation";
@@ -400,16 +400,8 @@ export async function transitionOrder(db: Db, restaurantId: string, orderId: str
   return moveOrder(db, restaurantId, orderId, to, version, who, opts);
 }
 
-/**
- * Expo's "Served" / "Picked up": a ready order is completed. Its own permission (expo.serve, which a
- * pinless expo screen has), checked here exactly as the route states it.
- */
-export async function serveOrder(db: Db, restaurantId: string, orderId: string, who: OrderActor) {
-  if (!allows(who.actor, "expo.serve")) throw forbidden();
-  return moveOrder(db, restaurantId, orderId, "completed", null, who, {});
-}
-
-async function moveOrder(db: Db, restaurantId: string, orderId: string, to: OrderStatus, version: number | null, who: OrderActor, opts: { recall?: boolean }) {
+/** An explicit move of the order's status (the caller checked the permission): the state machine decides. */
+export async function moveOrder(db: Db, restaurantId: string, orderId: string, to: OrderStatus, version: number | null, who: OrderActor, opts: { recall?: boolean }) {
   return applyOrderChange(db, restaurantId, orderId, version, "order.status", async (tx, order, restaurant) => {
     const check = checkTransition(order.status, to, opts);
     if (!check.ok) throw conflict(check.message, "to");
@@ -430,113 +422,48 @@ export function liveStatus(current: OrderStatus, order: OrderView): OrderStatus 
   return orderStatusFromLines(current, order.lines.filter((l) => !l.voidedAt).map((l) => ({ fired: !!l.firedAt, stations: l.stations.map((s) => s.status) })));
 }
 
-export type PosScreen = { menu: PosMenu; order: OrderView | null; open: q.OrderRow[] };
-
-/** Everything the POS screen shows, read in one transaction. */
-export async function loadPosScreen(db: Db, restaurantId: string, defaultTaxRateBps: number, orderId: string | null): Promise<PosScreen> {
-  return withTenant(db, restaurantId, async (tx) => {
-    const menu = await loadPosMenu(tx, restaurantId, defaultTaxRateBps);
-    const row = orderId ? await q.findOrder(tx, restaurantId, orderId) : null;
-    const open = await q.listAllOrders(tx, restaurantId, ["open", "sent", "preparing", "ready"]);
-    return { menu, order: row ? await loadView(tx, restaurantId, row) : null, open };
-  });
-}
-
-/**
- * Unsent lines of an order that could not be sent now (86'd, or off the menu since they were taken),
- * line id -> message: the POS ticket marks them, and a send is refused while any is left.
- */
-export async function unsentNotOnSale(db: Db, restaurantId: string, defaultTaxRateBps: number, order: OrderView): Promise<Record<string, string>> {
-  const unsent = order.lines.filter((l) => !l.firedAt && !l.voidedAt);
-  if (!unsent.length) return {};
-  const ids = [...new Set(unsent.map((l) => l.menuItemId).filter((id): id is string => !!id))];
-  const menu = await withTenant(db, restaurantId, (tx) => loadOrderableItems(tx, restaurantId, defaultTaxRateBps, ids));
-  return Object.fromEntries(notOnSale(unsent, menu).map((g) => [g.lineId, g.message]));
-}
-
-/** One menu item as the POS picker needs it (null when unknown to this restaurant). */
-export async function loadPickerItem(db: Db, restaurantId: string, defaultTaxRateBps: number, itemId: string) {
-  return withTenant(db, restaurantId, async (tx) => (await loadOrderableItems(tx, restaurantId, defaultTaxRateBps, [itemId])).get(itemId) ?? null);
-}
-
-/**
- * A kitchen bump: lines of one order at one station become ready ("all" bumps the whole ticket). The
- * order's own status follows its lines. Bumping what is already ready or void is refused.
- */
-export async function bumpAtStation(db: Db, restaurantId: string, stationId: string, orderId: string, lineIds: string[] | "all", who: OrderActor) {
-  if (!allows(who.actor, "kitchen.bump")) throw forbidden();
-  return applyOrderChange(db, restaurantId, orderId, null, "kitchen.bumped", async (tx, order) => {
-    const here = order.lines.filter((l) => l.stations.some((s) => s.stationId === stationId));
-    if (!here.length) throw notFound("This order has nothing at this station");
-    const wanted = lineIds === "all" ? here.filter((l) => !l.voidedAt) : here.filter((l) => lineIds.includes(l.id));
-    if (lineIds !== "all" && wanted.length !== lineIds.length) throw notFound("No such item on this ticket");
-    if (wanted.some((l) => l.voidedAt)) throw conflict("That item was voided; there is nothing to bump", "lineId");
-    const changed = await q.setStationLineStatus(tx, restaurantId, stationId, wanted.map((l) => l.id), "ready");
-    if (!changed.length) throw conflict(lineIds === "all" ? "This ticket was already bumped" : "That item was already bumped", "lineId");
-    await q.startRestAtStation(tx, restaurantId, stationId, order.id);
-    return { event: { stationId, lineIds: changed } };
-  });
-}
-
-/** Recall: the station's most recently bumped ticket comes back (or a named one), and it is audited. */
-export async function recallAtStation(db: Db, restaurantId: string, stationId: string, orderId: string | null, who: OrderActor) {
-  if (!allows(who.actor, "orders.recall")) throw forbidden();
-  const target = orderId ?? (await withTenant(db, restaurantId, (tx) => q.recentlyBumpedOrderIds(tx, restaurantId, stationId, 1)))[0];
-  if (!target) throw conflict("Nothing has been bumped at this station yet", "orderId");
-  return applyOrderChange(db, restaurantId, target, null, "kitchen.recalled", async (tx, order) => {
-    if (order.status === "completed" || order.status === "cancelled") throw conflict(`Order #${order.number} is ${order.status}; recall it at expo first`, "orderId");
-    const lines = order.lines.filter((l) => !l.voidedAt && l.stations.some((s) => s.stationId === stationId && s.status === "ready"));
-    if (!lines.length) throw conflict("That ticket is not bumped at this station", "orderId");
-    await q.setStationLineStatus(tx, restaurantId, stationId, lines.map((l) => l.id), "new");
-    await recordAudit(tx, { restaurantId, action: "kitchen.recall", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId: order.id, number: order.number, stationId } });
-    return { event: { stationId, lineIds: lines.map((l) => l.id) } };
-  });
-}
-
-/**
- * A cook at a station has seen the VOID on a ticket: its voided lines there leave the screen (and the
- * ticket with them, when nothing else is left to cook). Audited: who saw the void, and when.
- */
-export async function acknowledgeVoids(db: Db, restaurantId: string, stationId: string, orderId: string, who: OrderActor) {
-  if (!allows(who.actor, "kitchen.bump")) throw forbidden();
-  return applyOrderChange(db, restaurantId, orderId, null, "kitchen.void_acknowledged", async (tx, order) => {
-    const voided = order.lines.filter((l) => l.voidedAt && l.stations.some((s) => s.stationId === stationId && !s.voidAcked));
-    if (!voided.length) throw conflict("There is no unacknowledged VOID on this ticket here", "orderId");
-    await q.acknowledgeVoids(tx, restaurantId, stationId, voided.map((l) => l.id));
-    await recordAudit(tx, {
-      restaurantId, action: "kitchen.void_acknowledged", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
-      data: { orderId: order.id, number: order.number, stationId, lineIds: voided.map((l) => l.id) },
-    });
-    return { event: { stationId, lineIds: voided.map((l) => l.id) } };
-  });
-}
-
-/** Tickets with work left at a station (or anywhere, for expo), oldest first, with their lines. */
-export async function loadKitchenOrders(db: Db, restaurantId: string, stationId: string | null): Promise<OrderView[]> {
-  return withTenant(db, restaurantId, async (tx) => {
-    const ids = await q.activeOrderIdsAtStation(tx, restaurantId, stationId);
-    return loadViews(tx, restaurantId, await q.ordersByIds(tx, restaurantId, ids));
-  });
-}
-
 /** Orders by id (for live fragments): one read for a whole batch of events. */
 export async function loadOrdersByIds(db: Db, restaurantId: string, ids: string[]): Promise<OrderView[]> {
   if (!ids.length) return [];
   return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.ordersByIds(tx, restaurantId, ids)));
 }
 
-/** Expo and the ready board: every order between sent and ready, oldest first. */
-export async function loadPassOrders(db: Db, restaurantId: string): Promise<OrderView[]> {
-  return withTenant(db, restaurantId, async (tx) => loadViews(tx, restaurantId, await q.ordersByStatusOldestFirst(tx, restaurantId, ["sent", "preparing", "ready"])));
+/** Orders with their lines and progress, by id, in the caller's transaction. */
+export async function viewsByIds(tx: Tx, restaurantId: string, ids: string[]): Promise<OrderView[]> {
+  return ids.length ? loadViews(tx, restaurantId, await q.ordersByIds(tx, restaurantId, ids)) : [];
 }
 
-export type AllDay = { name: string; quantity: number }[];
+/** One order with its lines, in the caller's transaction (null when this restaurant has no such order). */
+export async function viewOf(tx: Tx, restaurantId: string, orderId: string): Promise<OrderView | null> {
+  const row = await q.findOrder(tx, restaurantId, orderId);
+  return row ? loadView(tx, restaurantId, row) : null;
+}
 
-export async function loadAllDay(db: Db, restaurantId: string, stationId: string): Promise<AllDay> {
-  return withTenant(db, restaurantId, (tx) => q.allDayCounts(tx, restaurantId, stationId));
+// The hub hands the same batch (the same array) to every screen group of a restaurant: the orders it
+// touched are read once per batch for every station, expo and the POS, not once per screen.
+const batchReads = new WeakMap<object, Promise<OrderView[]>>();
+
+/** The orders a batch of events touched, read once per batch however many live renderers ask. */
+export function ordersTouchedBy(db: Db, restaurantId: string, events: StoredEvent[]): Promise<OrderView[]> {
+  let pending = batchReads.get(events);
+  if (!pending) batchReads.set(events, (pending = loadOrdersByIds(db, restaurantId, touchedOrders(events))));
+  return pending;
 }
 
 /** The order ids a batch of events touched (every order and kitchen event carries one). */
 export function touchedOrders(events: StoredEvent[]): string[] {
   return [...new Set(events.map(orderIdOf).filter((id): id is string => id !== null))];
 }
+
+/**
+ * Line progress at a station, written only inside an order change (applyOrderChange's apply): the kitchen
+ * decides which lines, the engine writes them and derives the order's status from them.
+ */
+export const stationProgress = {
+  /** Sets lines at a station to ready (bump) or new (recall); returns the ids that changed. */
+  set: (tx: Tx, restaurantId: string, stationId: string, lineIds: string[], status: "new" | "ready") => q.setStationLineStatus(tx, restaurantId, stationId, lineIds, status),
+  /** A station that bumps part of a ticket has started the rest of it: its new lines there are cooking. */
+  startRest: (tx: Tx, restaurantId: string, stationId: string, orderId: string) => q.startRestAtStation(tx, restaurantId, stationId, orderId),
+  /** A cook at the station has seen these voided lines. */
+  acknowledgeVoids: (tx: Tx, restaurantId: string, stationId: string, lineIds: string[]) => q.acknowledgeVoids(tx, restaurantId, stationId, lineIds),
+};

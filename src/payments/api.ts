@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
 import { badRequest, forbidden, HttpError, notFound } from "../http/errors";
-import { actorOf } from "../orders/api";
+import { actorOf, whoOf } from "../http/actor";
 import { requestHash } from "../orders/service";
 import { closeDrawer, drawerMovement, drawerReport, listDrawers, openDrawer, currentDrawer } from "./drawers";
 import { compLine, completeOrder, getPayableOrder, leaveUnpaid, orderOfPayment, refundPayment, reopenCheck, shareLine, splitOrder, takePayment, unsplitOrder, voidPayment } from "./service";

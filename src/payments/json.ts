@@ -1,4 +1,4 @@
-import { orderJson } from "../orders/api";
+import { orderJson } from "../api/order-json";
 import type { PayableOrder, PaymentSummary } from "./service";
 import type { PaymentRow, RefundRow } from "./queries";
 import type { DrawerReport } from "./drawers";

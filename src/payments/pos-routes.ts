@@ -6,7 +6,7 @@ import { allows } from "../auth/permissions";
 import { checkManagerPin } from "../auth/override";
 import { badRequest, HttpError, notFound } from "../http/errors";
 import { parseMoney, roundDiv } from "../money";
-import { actorOf } from "../orders/api";
+import { actorOf, whoOf } from "../http/actor";
 import { listStaff } from "../staff/service";
 import { listDevices } from "../devices/service";
 import { preTaxCents } from "./checks";

@@ -12,7 +12,8 @@ import { rowsOf } from "../../src/db/client";
 import { withSystem } from "../../src/db/tenant";
 import { sessionCookieFor } from "../helpers/session";
 import { setItemAvailability } from "../../src/menu/service";
-import { addItems, bumpAtStation, cancelOrder, fireOrder, holdCourse, placeOrder, removeLine, type OrderActor } from "../../src/orders/service";
+import { addItems, cancelOrder, fireOrder, holdCourse, placeOrder, removeLine, type OrderActor } from "../../src/orders/service";
+import { bumpAtStation } from "../../src/kitchen/service";
 
 /**
  * Issue 18 in a real browser: a kitchen display at 1920x1080 shows a voided line as a VOID alert and a

@@ -6,7 +6,7 @@ import { demoMenu } from "../helpers/menu";
 import { sessionCookieFor } from "../helpers/session";
 import { seedDemo } from "../../src/restaurants/demo";
 import { rowsOf } from "../../src/db/client";
-import { parseDiscount } from "../../src/orders/pos-routes";
+import { parseDiscount } from "../../src/pos/routes";
 import { sseReader } from "../helpers/sse";
 import { setItemAvailability } from "../../src/menu/service";
 

@@ -6,9 +6,8 @@ import { demoMenu } from "../helpers/menu";
 import { makeStaff } from "../helpers/auth";
 import { seedDemo } from "../../src/restaurants/demo";
 import { setItemAvailability } from "../../src/menu/service";
-import {
-  applyDiscount, bumpAtStation, businessDate, fireOrder, placeOrder, recallAtStation, removeLine, transitionOrder, type OrderActor,
-} from "../../src/orders/service";
+import { applyDiscount, businessDate, fireOrder, placeOrder, removeLine, transitionOrder, type OrderActor } from "../../src/orders/service";
+import { bumpAtStation, recallAtStation } from "../../src/kitchen/service";
 import type { NewLine } from "../../src/orders/validation";
 
 /**

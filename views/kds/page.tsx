@@ -1,5 +1,6 @@
 import { Layout } from "../layout";
-import type { OrderView, AllDay } from "../../src/orders/service";
+import type { OrderView } from "../../src/orders/service";
+import type { AllDay } from "../../src/kitchen/service";
 import { AllDayPanel, KdsTicket, type Thresholds } from "./ticket";
 
 export type KdsPageProps = {

@@ -1,4 +1,5 @@
-import type { LineView, OrderView, AllDay } from "../../src/orders/service";
+import type { LineView, OrderView } from "../../src/orders/service";
+import type { AllDay } from "../../src/kitchen/service";
 import { ORDER_TYPE_LABELS } from "../pos/format";
 
 export type Thresholds = [number, number, number];

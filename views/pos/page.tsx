@@ -1,5 +1,5 @@
 import { Layout } from "../layout";
-import type { PosScreen } from "../../src/orders/service";
+import type { PosScreen } from "../../src/pos/service";
 import { MenuGrid } from "./menu-grid";
 import { Ticket } from "./ticket";
 import { money, ORDER_TYPE_LABELS } from "./format";

@@ -1,27 +1,26 @@
 import { Elysia, t, type Context } from "elysia";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
+import { isHtmx, seeOther } from "../http/answer";
 import { getMeta } from "../http/request-context";
 import type { Principal } from "../auth/service";
 import { allows } from "../auth/permissions";
 import { checkManagerPin } from "../auth/override";
 import { badRequest, HttpError, notFound } from "../http/errors";
 import { parseMoney } from "../money";
-import { actorOf } from "./api";
+import { actorOf, whoOf } from "../http/actor";
 import {
-  addItems, applyDiscount, cancelOrder, touchedOrders, fireOrder, holdCourse, loadPickerItem, loadPosScreen, placeOrder, removeLine, requestHash, getOrder,
-  unsentNotOnSale, type OrderView, type Override,
-} from "./service";
-import type { NewLine, OrderHeader } from "./validation";
+  addItems, applyDiscount, cancelOrder, fireOrder, holdCourse, placeOrder, removeLine, requestHash, getOrder, type OrderView, type Override,
+} from "../orders/service";
+import { loadPickerItem, loadPosScreen, unsentNotOnSale } from "./service";
+import type { NewLine, OrderHeader } from "../orders/validation";
 import { OpenOrdersPage, PosPage } from "../../views/pos/page";
 import { Ticket } from "../../views/pos/ticket";
+import { posLiveRender } from "../../views/pos/live";
 import { Picker } from "../../views/pos/picker";
-import { ItemButton, MenuGrid } from "../../views/pos/menu-grid";
+import { MenuGrid } from "../../views/pos/menu-grid";
 import { openScreenStream } from "../realtime/screen-stream";
-import type { EventRow } from "../realtime/bus";
-import { isEvent } from "../realtime/catalogue";
 
-const isHx = (request: Request) => request.headers.get("hx-request") === "true";
 const list = (v: unknown): string[] => (v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 const optInt = (v: unknown, field: string): number | null => {
   if (v == null || v === "") return null;
@@ -76,7 +75,7 @@ export function posRoutes(ctx: AppContext) {
   async function respond(p: Principal, request: Request, set: Context["set"], orderId: string, work: () => Promise<OrderView>, extra = "") {
     try {
       const order = await work();
-      if (!isHx(request)) return redirectTo(set, `/pos?order=${order.id}`);
+      if (!isHtmx(request)) return seeOther(set, `/pos?order=${order.id}`);
       return (await ticketHtml(p, order)) + extra;
     } catch (error) {
       if (!(error instanceof HttpError) || error.status >= 500) throw error;
@@ -84,18 +83,12 @@ export function posRoutes(ctx: AppContext) {
       if (!order) throw error;
       set.status = error.status;
       Object.assign(set.headers, error.headers); // e.g. Retry-After on a 429
-      if (!isHx(request)) {
+      if (!isHtmx(request)) {
         const screen = await screenFor(p, orderId);
         return PosPage(pageProps(p, screen, { ticketError: error.message }));
       }
       return ticketHtml(p, order, { error: error.message });
     }
-  }
-
-  function redirectTo(set: Context["set"], location: string) {
-    set.status = 303;
-    set.headers.location = location;
-    return "";
   }
 
   function pageProps(p: Principal, screen: Awaited<ReturnType<typeof screenFor>>, extra: { error?: string; ticketError?: string; picker?: JSX.Element } = {}) {
@@ -104,30 +97,6 @@ export function posRoutes(ctx: AppContext) {
       ...ticketProps(p), idempotencyKey: crypto.randomUUID(), lastSeq: p.restaurant.eventSeq, ...extra,
     };
   }
-
-  /**
-   * Live POS: an 86 greys out the item, any other menu edit re-renders the grid, and a change to this
-   * screen's order (from another till or the kitchen) re-renders its ticket. Screens that show the same
-   * order with the same rights share one render.
-   */
-  const posRender = (p: Principal, orderId: string | null) => async (restaurantId: string, _scope: string, events: EventRow[]) => {
-    const parts: string[] = [];
-    const menuChanged = events.some((e) => isEvent(e, "menu.changed"));
-    const itemIds = events.flatMap((e) => (isEvent(e, "menu.availability") && e.data.kind === "item" ? [e.data.id] : []));
-    // An 86 (or its undoing) may hit an item or option sitting unsent on this ticket: the ticket is
-    // re-rendered so the mark appears, or goes, at once.
-    const availability = events.some((e) => isEvent(e, "menu.availability"));
-    const orderTouched = orderId !== null && (touchedOrders(events).includes(orderId) || availability);
-    if (!menuChanged && !itemIds.length && !orderTouched) return null;
-    const screen = await loadPosScreen(db, restaurantId, p.restaurant.taxRateBps, orderTouched ? orderId : null);
-    if (menuChanged) parts.push(MenuGrid({ menu: screen.menu, orderId, currency: p.restaurant.currency }) as string);
-    else {
-      const items = screen.menu.categories.flatMap((c) => c.items).filter((i) => itemIds.includes(i.id));
-      for (const item of items) parts.push(ItemButton({ item, orderId, currency: p.restaurant.currency }) as string);
-    }
-    if (orderTouched && screen.order) parts.push(await ticketHtml(p, screen.order));
-    return parts.join("");
-  };
 
   const idParams = t.Object({ id: t.String({ format: "uuid", error: "No such order" }) });
   const form = t.Record(t.String(), t.Any());
@@ -145,7 +114,7 @@ export function posRoutes(ctx: AppContext) {
       const rights = ticketProps(principal);
       return openScreenStream(ctx, {
         request, principal, key: `pos:${orderId ?? "-"}:${rights.canVoid}:${rights.canDiscount}`, scope: orderId ?? "",
-        render: posRender(principal, orderId), since: query.since,
+        render: posLiveRender(db, principal, orderId, ticketHtml), since: query.since,
         snapshot: async () => {
           const screen = await screenFor(principal, orderId);
           const ticket = screen.order ? await ticketHtml(principal, screen.order) : "";
@@ -165,8 +134,8 @@ export function posRoutes(ctx: AppContext) {
       const key = String(body.idempotencyKey ?? "");
       try {
         const { order } = await placeOrder(db, principal.restaurant.id, { ...header, items: [], fire: false, draft: true, idempotencyKey: key || null },
-          actorOf(principal, getMeta(request)?.ip), requestHash(header));
-        return redirectTo(set, `/pos?order=${order.id}`);
+          whoOf(principal, request), requestHash(header));
+        return seeOther(set, `/pos?order=${order.id}`);
       } catch (error) {
         if (!(error instanceof HttpError) || error.status >= 500) throw error;
         set.status = error.status;
@@ -177,7 +146,7 @@ export function posRoutes(ctx: AppContext) {
       const item = await loadPickerItem(db, principal.restaurant.id, principal.restaurant.taxRateBps, params.itemId);
       if (!item) throw notFound("No such item on this menu");
       const picker = Picker({ item, orderId: params.id, currency: principal.restaurant.currency }) as string;
-      if (isHx(request)) return picker;
+      if (isHtmx(request)) return picker;
       const screen = await screenFor(principal, params.id);
       if (!screen.order) throw notFound("No such order");
       return PosPage({ ...pageProps(principal, screen, { picker }), nonce });
@@ -187,10 +156,10 @@ export function posRoutes(ctx: AppContext) {
         menuItemId: String(body.itemId ?? ""), quantity: optInt(body.quantity, "quantity") ?? 1, modifierOptionIds: chosenOptions(body),
         note: body.note ? String(body.note) : null, seat: optInt(body.seat, "seat"), course: optInt(body.course, "course"),
       };
-      const who = actorOf(principal, getMeta(request)?.ip);
+      const who = whoOf(principal, request);
       try {
         const order = await addItems(db, principal.restaurant.id, params.id, null, [line], who);
-        if (!isHx(request)) return redirectTo(set, `/pos?order=${order.id}`);
+        if (!isHtmx(request)) return seeOther(set, `/pos?order=${order.id}`);
         // Close the picker along with the swap.
         return (await ticketHtml(principal, order)) + `<div id="picker" hx-swap-oob="true"></div>`;
       } catch (error) {
@@ -206,16 +175,16 @@ export function posRoutes(ctx: AppContext) {
       }
     }, { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/send", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, getMeta(request)?.ip))),
+      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), whoOf(principal, request))),
       { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/fire", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), actorOf(principal, getMeta(request)?.ip), { course: optInt(body.course, "course") ?? undefined })),
+      respond(principal, request, set, params.id, () => fireOrder(db, principal.restaurant.id, params.id, versionOf(body), whoOf(principal, request), { course: optInt(body.course, "course") ?? undefined })),
       { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/hold", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => holdCourse(db, principal.restaurant.id, params.id, versionOf(body), optInt(body.course, "course") ?? 0, body.held === "true", actorOf(principal, getMeta(request)?.ip))),
+      respond(principal, request, set, params.id, () => holdCourse(db, principal.restaurant.id, params.id, versionOf(body), optInt(body.course, "course") ?? 0, body.held === "true", whoOf(principal, request))),
       { need: "orders.create", params: idParams, body: form })
     .post("/pos/orders/:id/discount", ({ principal, params, body, request, set, server }) =>
-      respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? ""), principal.restaurant.currency), String(body.reason ?? ""), actorOf(principal, getMeta(request)?.ip))),
+      respond(principal, request, set, params.id, () => applyDiscount(db, principal.restaurant.id, params.id, versionOf(body), parseDiscount(String(body.value ?? ""), principal.restaurant.currency), String(body.reason ?? ""), whoOf(principal, request))),
       { need: "orders.discount", params: idParams, body: form })
     .post("/pos/orders/:id/cancel", ({ principal, params, body, request, set, server }) =>
       respond(principal, request, set, params.id, async () => {

@@ -2,31 +2,17 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
 import { getMeta } from "../http/request-context";
+import { whoOf } from "../http/actor";
 import type { Principal } from "../auth/service";
 import { badRequest } from "../http/errors";
-import { ORDER_STATUSES, type OrderStatus } from "./states";
-import { listOrders, placeOrder, requestHash, transitionOrder, type OrderActor, type OrderView } from "./service";
-import type { NewLine, OrderHeader } from "./validation";
+import { ORDER_STATUSES, type OrderStatus } from "../orders/states";
+import { listOrders, placeOrder, requestHash, transitionOrder, type OrderActor, type OrderView } from "../orders/service";
+import type { NewLine, OrderHeader } from "../orders/validation";
 import { completeOrder, getPayableOrder } from "../payments/service";
 import { payableOrderJson } from "../payments/json";
+import { orderJson } from "./order-json";
 
-export function orderJson(o: OrderView) {
-  return {
-    id: o.id, number: o.number, businessDate: o.businessDate, status: o.status, version: o.version, type: o.type,
-    table: o.tableLabel, guests: o.guests, note: o.note,
-    subtotalCents: o.subtotalCents, discountCents: o.discountCents, taxCents: o.taxCents, totalCents: o.totalCents,
-    createdAt: o.createdAt, updatedAt: o.updatedAt,
-    items: o.lines.map((l) => ({
-      id: l.id, menuItemId: l.menuItemId, name: l.name, quantity: l.quantity, unitPriceCents: l.unitPriceCents,
-      modifiers: l.modifiers, note: l.note, seat: l.seat, course: l.course, lineTotalCents: l.voidedAt ? 0 : l.lineTotalCents,
-      fired: !!l.firedAt, voided: !!l.voidedAt, voidReason: l.voidReason, stations: l.stations,
-    })),
-  };
-}
-
-export function actorOf(principal: Principal, ip?: string | null): OrderActor {
-  return { actor: principal.actor, userId: principal.user?.id ?? null, deviceId: principal.device?.id ?? null, ip: ip ?? null };
-}
+export { orderJson };
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const optString = (v: unknown, field: string) => {
@@ -86,7 +72,7 @@ export function orderApiRoutes(ctx: AppContext) {
       if (!key) throw badRequest("An Idempotency-Key header is required (any unique string of 8-100 letters, digits, - _ . :)", "Idempotency-Key");
       if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("The Idempotency-Key must be 8-100 letters, digits, - _ . or :", "Idempotency-Key");
       const input = parseOrderBody(body);
-      const result = await placeOrder(db, principal.restaurant.id, { ...input, fire: true, idempotencyKey: key }, actorOf(principal, getMeta(request)?.ip), requestHash(body));
+      const result = await placeOrder(db, principal.restaurant.id, { ...input, fire: true, idempotencyKey: key }, whoOf(principal, request), requestHash(body));
       set.status = 201;
       if (result.replayed) set.headers["idempotent-replayed"] = "true";
       set.headers.location = `/api/v1/orders/${result.order.id}`;
@@ -114,7 +100,7 @@ export function orderApiRoutes(ctx: AppContext) {
       const version = body.version == null ? null : Number(body.version);
       if (version !== null && !Number.isInteger(version)) throw badRequest("version must be a whole number", "version");
       if (body.reason != null && typeof body.reason !== "string") throw badRequest("reason must be text", "reason");
-      const who = actorOf(principal, getMeta(request)?.ip);
+      const who = whoOf(principal, request);
       // Completing is settling: the payments module refuses it while the check still owes money.
       // Cancelling an order the kitchen has seen needs a manager and a reason (the service decides);
       // an API key is nobody's PIN, so for such an order it is refused with 403 manager_required.
