@@ -17,7 +17,12 @@ export function KdsPage(p: KdsPageProps) {
         <h1 class="kds-station" safe>{p.station.name}</h1>
         <AllDayPanel counts={p.allDay} />
         <span class="spacer"></span>
+        <button class="btn kds-more" type="button" data-more hidden>+0 more</button>
         <form method="post" action={recall} hx-post={recall} hx-swap="none"><button class="btn" type="submit" data-recall>Recall</button></form>
+        <details class="kds-switch kds-86-list">
+          <summary class="btn">86…</summary>
+          <nav data-load={`/kds/${p.station.id}/eighty-six`}><span class="muted">Loading…</span></nav>
+        </details>
         {p.stations.length ? (
           <details class="kds-switch">
             <summary class="btn">Stations</summary>

@@ -85,6 +85,13 @@ export function KdsTicket({ order, stationId, thresholds, now = Date.now() }: { 
                   </span>
                 </button>
               </form>
+              {l.menuItemId && !l.voidedAt && !done ? (
+                // One tap to 86 what this line is (src/menu's availability route, live on every screen).
+                <form method="post" action={`/menu/items/${l.menuItemId}/availability`} hx-post={`/menu/items/${l.menuItemId}/availability`} hx-swap="none">
+                  <input type="hidden" name="available" value="false" />
+                  <button type="submit" class="kds-86" aria-label={`86 ${l.name}: sold out`} title={`86 ${l.name}`}>86</button>
+                </form>
+              ) : ""}
             </li>
           );
         })}
