@@ -158,7 +158,11 @@ describe("screens that work in a rush (issue 9), measured in Chromium", () => {
     const tap = async (selector: string) => {
       const target = page.locator(selector).first();
       await target.waitFor();
-      expect(inView(await target.boundingBox(), vp)).toBe(true); // in reach without scrolling
+      // A swap may still be settling (htmx): give the layout a moment, then it must be in reach.
+      let box = await target.boundingBox();
+      for (let i = 0; i < 10 && !inView(box, vp); i++) { await page.waitForTimeout(100); box = await target.boundingBox(); }
+      if (!inView(box, vp)) log(`out of reach: ${selector} ${JSON.stringify(box)}`);
+      expect(inView(box, vp)).toBe(true); // in reach without scrolling
       await target.tap();
       taps++;
     };
