@@ -56,6 +56,9 @@
   }
   document.addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest("[data-more]")) nextPage();
+    // A line's 86: the cook sees it was sent (the POS and the 86 list show the result live).
+    var eightySix = e.target.closest && e.target.closest("[data-eighty-six] .kds-86");
+    if (eightySix) { eightySix.classList.add("sent"); eightySix.textContent = "86'd"; }
   });
 
   // ---- Menus filled on demand (the 86 list, the expo's recall list), refreshed live while open. ----

@@ -125,6 +125,7 @@ describe("screens that work in a rush (issue 9), measured in Chromium", () => {
       const remove = page.locator("#ticket .line").nth(1).locator("button", { hasText: "Remove" });
       await remove.scrollIntoViewIfNeeded();
       expect(await remove.isVisible()).toBe(true);
+      await page.screenshot({ path: `${SHOTS}/pos-line-actions-${vp.width}.png` });
       await page.context().close();
     }
     expect(problems).toEqual([]);
@@ -222,6 +223,7 @@ describe("screens that work in a rush (issue 9), measured in Chromium", () => {
     await page.fill("#ticket input[name=value]", "10%");
     await page.fill("#ticket input[name=reason]", "birthday");
     await page.fill("#ticket input[name=managerPin]", managerPin);
+    await page.screenshot({ path: `${SHOTS}/pos-discount-request.png` });
     await page.click("#ticket button:has-text('Apply discount')");
     await page.waitForSelector("#ticket .totals dt:has-text('Discount')");
     const audit = rowsOf<{ data: { requestedBy: string; approvedBy: string } }>(await withSystem(db.db, (tx) => tx.execute(sql`select data from audit_log where restaurant_id = ${rid} and action = 'order.discount_override' and data->>'orderId' = ${order.id}`)));
@@ -320,6 +322,7 @@ describe("screens that work in a rush (issue 9), measured in Chromium", () => {
     const rings = `#ticket-${order.id} .kds-86`;
     await kds.waitForSelector(rings);
     await kds.click(rings);
+    await kds.waitForSelector(`#ticket-${order.id} .kds-86.sent`); // the cook sees it was sent
     await pos.waitForSelector(`#item-${item["Onion Rings"]!.id}[data-available=false]`, { state: "attached" });
     // The list: every item of this station with its switch; bring the rings back from there.
     await kds.click("summary:has-text('86')");

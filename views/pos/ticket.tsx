@@ -165,7 +165,7 @@ function DiscountControl({ order, canDiscount }: { order: OrderView; canDiscount
           <label class="grow">Reason<input type="text" name="reason" required maxlength="200" autocomplete="off" /></label>
         </div>
         {canDiscount ? "" : <label>Manager PIN<input type="password" name="managerPin" required inputmode="numeric" pattern="[0-9]{4,6}" autocomplete="off" /></label>}
-        <button class="btn" type="submit">Apply discount</button>
+        <button class="btn primary" type="submit">Apply discount</button>
       </form>
     </details>
   );
