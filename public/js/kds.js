@@ -62,20 +62,29 @@
   });
 
   // ---- Menus filled on demand (the 86 list, the expo's recall list), refreshed live while open. ----
+  // Only the latest request of a menu is applied (answers may overtake each other), to whatever list
+  // the menu holds by then.
   function load(nav) {
+    var holder = nav.parentElement;
+    if (!holder) return;
+    var seq = String(Number(holder.dataset.loadSeq || 0) + 1);
+    holder.dataset.loadSeq = seq;
+    var latest = function () { return holder.dataset.loadSeq === seq ? holder.querySelector("[data-load]") : null; };
     fetch(nav.dataset.load, { credentials: "same-origin", headers: { "hx-request": "true" } }).then(function (res) {
       if (!res.ok) {
-        nav.textContent = decodeURIComponent(res.headers.get("x-refusal") || "Could not load this list");
+        var shown = latest();
+        if (shown) shown.textContent = decodeURIComponent(res.headers.get("x-refusal") || "Could not load this list");
         return null;
       }
       return res.text();
     }).then(function (html) {
-      if (html == null || !nav.isConnected) return;
+      var current = html == null ? null : latest();
+      if (!current) return;
       var template = document.createElement("template");
       template.innerHTML = html;
       var fresh = template.content.firstElementChild;
       if (!fresh) return;
-      nav.replaceWith(fresh);
+      current.replaceWith(fresh);
       if (window.htmx && window.htmx.process) window.htmx.process(fresh);
     }).catch(function () { /* offline: the live banner says so; the list stays as it was */ });
   }
