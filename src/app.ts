@@ -25,6 +25,9 @@ import { paymentApiRoutes } from "./payments/api";
 import { paymentPosRoutes } from "./payments/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { expoRoutes } from "./expo/routes";
+import { posQuickRoutes } from "./pos/quick-routes";
+import { kitchenEightySixRoutes } from "./kitchen/eighty-six-routes";
+import { expoRecallListRoutes } from "./expo/recall-list-routes";
 import { eventRoutes } from "./realtime/routes";
 import { reportRoutes } from "./reports/routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
@@ -126,6 +129,7 @@ function buildApp(ctx: AppContext) {
     .use(paymentPosRoutes(ctx))
     .use(kitchenRoutes(ctx))
     .use(expoRoutes(ctx))
+    .use(posQuickRoutes(ctx)).use(kitchenEightySixRoutes(ctx)).use(expoRecallListRoutes(ctx)) // issue 9: POS quick actions, KDS 86 list, live expo recall
     .use(eventRoutes(ctx))
     .use(reportRoutes(ctx));
 }

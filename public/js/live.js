@@ -44,6 +44,9 @@
       if (window.htmx && window.htmx.process) window.htmx.process(el);
       document.dispatchEvent(new CustomEvent("live:swapped", { detail: { element: el } }));
     });
+    // Once per batch, removals included: lists derived from the screen's state (the expo's recall
+    // menu, the kitchen rail's "+N more") refresh themselves.
+    document.dispatchEvent(new CustomEvent("live:batch"));
   }
 
   function connect() {

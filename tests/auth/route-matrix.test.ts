@@ -103,12 +103,18 @@ const ROUTES: Route[] = [
   { method: "GET", path: () => "/admin/reports/staff", need: "reports.view" },
   { method: "GET", path: () => "/admin/reports/end-of-day", need: "reports.view" },
   { method: "GET", path: () => "/admin/reports/:kind/csv", need: "reports.view" },
+  // Screens in a rush (issue 9): POS quick actions, the kitchen's 86 list, the expo's live recall list.
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/lines/${NO_ROW}/repeat`, need: "orders.create" },
+  { method: "POST", path: (i) => `/pos/orders/${i.orderId}/discount-request`, need: "orders.create", form: { value: "x" } },
+  { method: "GET", path: (i) => `/kds/${i.stationId}/eighty-six`, need: "menu.availability" },
+  { method: "GET", path: () => "/expo/recall-list", need: "expo.view" },
 ];
 
 /** Prefixes of the routes this feature owns: every one of them must be in the table above. */
 const OWNED = [/^\/$/, /^\/sign-/, /^\/choose-restaurant/, /^\/account\//, /^\/station/, /^\/admin\/(staff|stations|devices|audit|api-keys|reports)/,
   /^\/api\/v1\/orders\/:id\/(payments|split|unsplit|items|unpaid|reopen|complete)/, /^\/api\/v1\/(payments|drawers?)(\/|$)/,
-  /^\/pos\/orders\/:id\/(pay(?!\/stream)|split|unsplit|lines\/:lineId\/comp|unpaid|reopen|complete|receipt)/, /^\/pos\/(payments|history|drawers?)(\/|$)/];
+  /^\/pos\/orders\/:id\/(pay(?!\/stream)|split|unsplit|lines\/:lineId\/comp|unpaid|reopen|complete|receipt)/, /^\/pos\/(payments|history|drawers?)(\/|$)/,
+  /^\/pos\/orders\/:id\/(lines\/:lineId\/repeat|discount-request)/, /^\/kds\/:stationId\/eighty-six/, /^\/expo\/recall-list/];
 /** An id no row has: the route must answer 404 (or refuse) for it, never 500. */
 const NO_ROW = "00000000-0000-4000-8000-00000000abcd";
 

@@ -2,6 +2,7 @@ import { Layout } from "../layout";
 import type { OrderView } from "../../src/orders/service";
 import { ORDER_TYPE_LABELS } from "../pos/format";
 import { ageClass, formatAge, type Thresholds } from "../kds/ticket";
+import { ExpoRecallList } from "./recall-list";
 
 type StationName = { id: string; name: string };
 
@@ -66,11 +67,7 @@ export function ExpoPage(p: { nonce: string; restaurantName: string; orders: Ord
         <span class="spacer"></span>
         <details class="kds-switch">
           <summary class="btn">Recall…</summary>
-          <nav>
-            {p.recent.length ? p.recent.map((o) => (
-              <form method="post" action={`/expo/orders/${o.id}/recall`}><button class="btn" type="submit" safe>{`#${o.number}`}</button></form>
-            )) : <span class="muted">Nothing served yet</span>}
-          </nav>
+          <ExpoRecallList recent={p.recent} />
         </details>
       </header>
       <main class="expo-main" data-live="/expo/stream" data-seq={String(p.lastSeq)} data-thresholds={p.thresholds.join(",")}>

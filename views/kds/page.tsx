@@ -18,7 +18,15 @@ export function KdsPage(p: KdsPageProps) {
         <h1 class="kds-station" safe>{p.station.name}</h1>
         <AllDayPanel counts={p.allDay} />
         <span class="spacer"></span>
+        <button class="btn kds-more" type="button" data-more hidden>+0 more</button>
         <form method="post" action={recall} hx-post={recall} hx-swap="none"><button class="btn" type="submit" data-recall>Recall</button></form>
+        {p.stations.length ? (
+          // Only a person signed on may 86 (a pinless display is offered no switch at all, stations: []).
+          <details class="kds-switch kds-86-list">
+            <summary class="btn">86…</summary>
+            <nav data-load={`/kds/${p.station.id}/eighty-six`}><span class="muted">Loading…</span></nav>
+          </details>
+        ) : ""}
         {p.stations.length ? (
           <details class="kds-switch">
             <summary class="btn">Stations</summary>
@@ -27,7 +35,7 @@ export function KdsPage(p: KdsPageProps) {
         ) : ""}
       </header>
       {p.flash ? <p class="flash error" role="alert" safe>{p.flash}</p> : ""}
-      <main class="kds-main" data-live={`/kds/${p.station.id}/stream`} data-seq={String(p.lastSeq)} data-thresholds={p.thresholds.join(",")}>
+      <main class={`kds-main${p.stations.length ? " can-86" : ""}`} data-live={`/kds/${p.station.id}/stream`} data-seq={String(p.lastSeq)} data-thresholds={p.thresholds.join(",")}>
         <KdsRail stationId={p.station.id} orders={p.orders} thresholds={p.thresholds} />
       </main>
       <p class="kds-empty muted">No tickets. New orders appear here as soon as they are sent.</p>

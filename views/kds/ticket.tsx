@@ -86,6 +86,14 @@ export function KdsTicket({ order, stationId, thresholds, now = Date.now() }: { 
                   </span>
                 </button>
               </form>
+              {l.menuItemId && !l.voidedAt && !done ? (
+                // One tap to 86 what this line is (src/menu's availability route, live on every screen).
+                // Nothing swapped (the menu's switch carries an id the 86 list uses); kds.js marks the button, a refusal shows as a toast.
+                <form method="post" action={`/menu/items/${l.menuItemId}/availability`} hx-post={`/menu/items/${l.menuItemId}/availability`} hx-swap="none" data-eighty-six>
+                  <input type="hidden" name="available" value="false" />
+                  <button type="submit" class="kds-86" aria-label={`86 ${l.name}: sold out`} title={`86 ${l.name}`}>86</button>
+                </form>
+              ) : ""}
             </li>
           );
         })}

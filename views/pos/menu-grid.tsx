@@ -2,8 +2,12 @@ import type { OrderableItem, PosMenu } from "../../src/menu/service";
 import { money } from "./format";
 import { AvailabilityToggle } from "../menu/availability-toggle";
 
+/** A group the guest must choose in (the picker opens for it, its defaults already chosen). */
+const needsChoice = (item: OrderableItem) => item.groups.some((g) => g.required || g.minSelect > 0);
+
 /**
- * One item button. Items with modifier groups open the picker; the rest add in one tap.
+ * One item button. Items with a required choice open the picker; the rest (optional groups included)
+ * add in one tap with their default options, as Toast's quick order does.
  * The same component renders the full page and the live 86 update (id = item-<id>).
  */
 export function ItemButton({ item, orderId, currency }: { item: OrderableItem; orderId: string | null; currency: string }) {
@@ -18,7 +22,7 @@ export function ItemButton({ item, orderId, currency }: { item: OrderableItem; o
     // Before an order is started the grid is only a preview; it must still show what is 86'd.
     return <button id={`item-${item.id}`} class={`item-btn${item.available ? " idle" : ""}`} type="button" disabled data-available={String(item.available)}>{label as "safe"}</button>;
   }
-  if (item.groups.length) {
+  if (needsChoice(item)) {
     const href = `/pos/orders/${orderId}/pick/${item.id}`;
     return (
       <a id={`item-${item.id}`} class="item-btn" href={href} hx-get={href} hx-target="#picker" hx-swap="innerHTML" data-available="true">{label as "safe"}</a>
@@ -29,6 +33,7 @@ export function ItemButton({ item, orderId, currency }: { item: OrderableItem; o
     <form id={`item-${item.id}`} method="post" action={action} hx-post={action} hx-target="#ticket" hx-swap="outerHTML" data-available="true">
       <input type="hidden" name="itemId" value={item.id} />
       <input type="hidden" name="quantity" value="1" />
+      {item.groups.flatMap((g) => g.options.filter((o) => o.isDefault && o.available)).map((o) => <input type="hidden" name="optionIds" value={o.id} />)}
       <button class="item-btn" type="submit">{label as "safe"}</button>
     </form>
   );
@@ -49,7 +54,7 @@ export function MenuGrid({ menu, orderId, currency, mode = "order" }: { menu: Po
   const back = `/pos?mode=86${orderId ? `&order=${orderId}` : ""}`;
   return (
     <section id="pos-menu" class="pos-menu" aria-label="Menu">
-      {mode === "86" ? <p class="flash eighty-six-banner" role="status">86 mode: tap to mark an item sold out or bring it back. <a href={orderId ? `/pos?order=${orderId}` : "/pos"}>Done</a></p> : ""}
+      {mode === "86" ? <p class="flash eighty-six-banner" role="status">86 mode: tap to mark an item sold out or bring it back. <a class="btn small" href={orderId ? `/pos?order=${orderId}` : "/pos"}>Done</a></p> : ""}
       {menu.categories.map((c, i) => (
         <input type="radio" name="pos-category" id={`cat-${c.id}`} class="tab-radio" checked={i === 0} />
       ))}

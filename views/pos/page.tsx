@@ -25,6 +25,16 @@ export function NewOrderForm({ idempotencyKey, error }: { idempotencyKey: string
     <section id="ticket" class="ticket card">
       <h2>New order</h2>
       {error ? <p class="flash error" role="alert" safe>{error}</p> : ""}
+      {/* One tap to a takeout ticket (issue 9, point 3); a table still takes its number below. */}
+      <div class="quick-start">
+        {(["takeout", "delivery"] as const).map((type) => (
+          <form method="post" action="/pos/orders">
+            <input type="hidden" name="idempotencyKey" value={crypto.randomUUID()} />
+            <input type="hidden" name="type" value={type} />
+            <button class={`btn big${type === "takeout" ? " primary" : ""}`} type="submit" data-quick={type} safe>{`${ORDER_TYPE_LABELS[type]} now`}</button>
+          </form>
+        ))}
+      </div>
       <form method="post" action="/pos/orders" class="stack">
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <div class="type-choice" role="radiogroup" aria-label="Order type">
@@ -59,7 +69,7 @@ export function PosPage(p: PosPageProps) {
         <span class="muted" safe>{p.staffName}</span>
         <form method="post" action="/sign-out"><button class="btn small" type="submit">Sign off</button></form>
       </header>
-      <main class="pos" data-live={orderId ? `/pos/stream?order=${orderId}` : "/pos/stream"} data-seq={String(p.lastSeq)}>
+      <main class={`pos${p.screen.order ? " has-order" : ""}`} data-live={orderId ? `/pos/stream?order=${orderId}` : "/pos/stream"} data-seq={String(p.lastSeq)}>
         {p.screen.order
           ? <Ticket order={p.screen.order} currency={p.currency} canVoid={p.canVoid} canDiscount={p.canDiscount} error={p.ticketError} />
           : <NewOrderForm idempotencyKey={p.idempotencyKey} error={p.error} />}

@@ -18,6 +18,8 @@ export function Picker({ item, orderId, currency, error, chosen = [] }: { item: 
         </header>
         {error ? <p class="flash error" role="alert" safe>{error}</p> : ""}
         <input type="hidden" name="itemId" value={item.id} />
+        {/* The body scrolls; the header and the actions below never do (issue 9, point 2). */}
+        <div class="picker-body stack">
         {item.groups.map((g) => {
           const single = g.maxSelect === 1;
           const min = Math.max(g.minSelect, g.required ? 1 : 0);
@@ -44,10 +46,11 @@ export function Picker({ item, orderId, currency, error, chosen = [] }: { item: 
           <label class="grow">Course<input type="number" name="course" value="1" min="1" max="9" inputmode="numeric" /></label>
         </div>
         <label>Note for the kitchen<input type="text" name="note" maxlength="500" autocomplete="off" /></label>
-        <div class="row">
+        </div>
+        <div class="row picker-actions">
           <a class="btn" href={`/pos?order=${orderId}`} data-close-picker>Cancel</a>
           <span class="grow"></span>
-          <button class="btn primary" type="submit" data-add>Add to order</button>
+          <button class="btn primary big" type="submit" data-add>Add to order</button>
         </div>
       </form>
     </div>
