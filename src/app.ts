@@ -26,6 +26,8 @@ import { paymentPosRoutes } from "./payments/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
 import { reportRoutes } from "./reports/routes";
+import { guestRoutes } from "./guest/routes";
+import { guestStaffRoutes } from "./guest/staff-routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
 
 async function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -125,7 +127,9 @@ function buildApp(ctx: AppContext) {
     .use(paymentPosRoutes(ctx))
     .use(kitchenRoutes(ctx))
     .use(eventRoutes(ctx))
-    .use(reportRoutes(ctx));
+    .use(reportRoutes(ctx))
+    .use(guestRoutes(ctx))
+    .use(guestStaffRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

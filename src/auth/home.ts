@@ -7,7 +7,7 @@ import type { Device, Resolution } from "./service";
 export const STAFF_HOME = "/home";
 
 /** Each kind of station's screen. A KDS reads its kitchen station from the device itself. */
-export const DEVICE_HOME: Record<Device["kind"], string> = { pos: "/pos", kds: "/kds", expo: "/expo", board: "/board" };
+export const DEVICE_HOME: Record<Device["kind"], string> = { pos: "/pos", kds: "/kds", expo: "/expo", board: "/board", kiosk: "/guest/kiosk" };
 
 /** Where "/" sends whoever is asking. */
 export function homeFor(r: Resolution): string {
