@@ -91,6 +91,12 @@
     if (empty) empty.hidden = cart.length > 0;
     var t = $("[data-cart-total]");
     if (t) t.textContent = cart.length ? money(total) : "";
+    var bar = $("[data-cartbar]");
+    if (bar) {
+      var items = cart.reduce(function (s, l) { return s + l.quantity; }, 0);
+      bar.hidden = !items;
+      $("[data-cartbar-count]", bar).textContent = items + (items === 1 ? " item · " : " items · ") + money(total);
+    }
   }
 
   // ---- the item dialog: the same min/max rules as the POS (the server checks them again)

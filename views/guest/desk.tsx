@@ -34,13 +34,13 @@ export function DeskCard({ entry, currency }: { entry: DeskEntry; currency: stri
 
 export function DeskPage(p: { nonce: string; restaurantName: string; entries: DeskEntry[]; currency: string; seq: number; flash?: string }) {
   return (
-    <Layout title="Guest orders" nonce={p.nonce} screen="pos" alpine={false} head={<script src="/public/js/live.js" nonce={p.nonce} defer></script>}>
+    <Layout title="Guest orders" nonce={p.nonce} screen="pos" alpine={false} head={<><link rel="stylesheet" href="/public/css/guest.css" /><script src="/public/js/live.js" nonce={p.nonce} defer></script></>}>
       <main class="wide stack" data-live="/guest-desk/stream" data-seq={String(p.seq)}>
         <p><a href="/pos">Back to the POS</a></p>
         <h1 safe>{`Guest orders · ${p.restaurantName}`}</h1>
         {p.flash ? <p class="flash error" role="alert" safe>{p.flash}</p> : ""}
         <p>Kiosk orders to pay at the counter, and table rounds waiting for a server. This list updates by itself.</p>
-        <ul id="desk-list" class="stack">{p.entries.map((e) => <DeskCard entry={e} currency={p.currency} />)}</ul>
+        <ul id="desk-list" class="stack desk-list">{p.entries.map((e) => <DeskCard entry={e} currency={p.currency} />)}</ul>
       </main>
       <div class="live-banner" role="status">Reconnecting…</div>
     </Layout>

@@ -134,6 +134,7 @@ export function GuestMenuPage(p: GuestMenuProps) {
           </aside>
         </div>
         {items.map((item) => <ItemDialog item={item} currency={p.currency} />)}
+        <a class="guest-cartbar" href="#cart-h" data-cartbar hidden><span>View your order</span> <span data-cartbar-count></span></a>
         <div id="avail-flags" hidden><AvailabilityFlags menu={p.menu} /></div>
       </main>
       <div class="live-banner" role="status">Reconnecting…</div>
