@@ -20,6 +20,7 @@ export function homeFor(r: Resolution): string {
   if (p?.device) return DEVICE_HOME[p.device.kind];
   if (p) return "/sign-in"; // an API key has no screen
   if (r.pending) return r.pending.totpPending ? "/sign-in/totp" : "/choose-restaurant";
-  if (r.device) return "/station";
+  // A kiosk is the guests' screen: it starts at the menu, not at a staff PIN pad.
+  if (r.device) return r.device.kind === "kiosk" ? DEVICE_HOME.kiosk : "/station";
   return "/sign-in";
 }

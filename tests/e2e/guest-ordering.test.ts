@@ -133,12 +133,22 @@ describe("guests ordering in Chromium", () => {
     expect(await board!.text()).toContain(String((await getOrder(db.db, rid, order.id)).number));
   }, 90_000);
 
-  it("fits a landscape kiosk (1920x1080) too", async () => {
+  it("fits a landscape kiosk (1920x1080) too, and goes back to the start after 60 s without a touch", async () => {
     const kiosk = await makeKiosk(db.db, rid);
     const page = watchPage(await (await contextWith({ width: 1920, height: 1080 }, kiosk.cookie)).newPage(), problems);
+    await page.clock.install();
     await page.goto(`${base}/guest/kiosk`);
     await checkAccessible(page);
+    await page.click(".guest-item >> text=Fries");
+    await page.click("dialog[open] [data-add-item]");
+    await page.fill("#guest-name", "Bo");
     await page.screenshot({ path: `${SHOTS}/kiosk-landscape-menu.png` });
+    await page.clock.fastForward(30_000);
+    expect(await page.locator("[data-cart-lines] li").count()).toBe(1);
+    await page.clock.fastForward(61_000);
+    await page.waitForSelector("[data-cart-empty]:not([hidden])");
+    expect(await page.locator("[data-cart-lines] li").count()).toBe(0);
+    expect(await page.inputValue("#guest-name")).toBe("");
   }, 30_000);
 
   it("orders two rounds from a phone at a table onto one check, sees 86 live, and the page flips to ready", async () => {
