@@ -10,13 +10,14 @@ export function DeskCard({ entry, currency }: { entry: DeskEntry; currency: stri
   const { guest, order } = entry;
   const lines = guest.source === "table" ? order.lines.filter((l) => guest.lineIds.includes(l.id)) : order.lines;
   const due = order.pay.balanceDueCents;
+  const dueText = due > 0 ? `${formatMoney(due, currency)} to pay` : "Paid";
   return (
     <li id={`desk-${guest.id}`} class="card stack desk-card" data-into="#desk-list">
       <h2 safe>{guest.source === "kiosk" ? `Kiosk order #${order.number}${guest.name ? ` · ${guest.name}` : ""}` : `Table ${order.tableLabel ?? ""} · new round on #${order.number}`}</h2>
       <ul>{lines.map((l) => <li safe>{`${l.quantity} × ${l.name}${l.modifiers.length ? ` (${l.modifiers.map((m) => m.name).join(", ")})` : ""}`}</li>)}</ul>
       {guest.state === "awaiting_payment" ? (
         <>
-          <p><strong safe>{due > 0 ? `${formatMoney(due, currency)} to pay` : "Paid"}</strong></p>
+          <p><strong safe>{dueText}</strong></p>
           <div class="row">
             <a class="btn" href={`/pos/orders/${order.id}/pay`}>Take payment</a>
             <form method="post" action={`/guest-desk/${guest.id}/release`}><button class="btn primary" type="submit">Paid: send to kitchen</button></form>

@@ -26,16 +26,20 @@ export function AvailabilityFlags({ menu }: { menu: PosMenu }) {
 }
 
 function ItemCard({ item, currency }: { item: OrderableItem; currency: string }) {
+  const description = item.available ? item.description : "Sold out";
   return (
     <li>
       <button type="button" class="guest-item" data-open-item={item.id} data-item-id={item.id} disabled={!item.available} aria-describedby={`desc-${item.id}`}>
         <span class="guest-item-name" safe>{item.name}</span>
         <span class="guest-item-price" safe>{formatMoney(item.priceCents, currency)}</span>
-        <span class="guest-item-desc" id={`desc-${item.id}`} safe>{item.available ? item.description : "Sold out"}</span>
+        <span class="guest-item-desc" id={`desc-${item.id}`} safe>{description}</span>
       </button>
     </li>
   );
 }
+
+const optionNote = (o: { available: boolean; priceDeltaCents: number }, currency: string): string =>
+  !o.available ? "Sold out" : o.priceDeltaCents ? signedMoney(o.priceDeltaCents, currency) : "";
 
 /** The options of one item, as the POS offers them (the same min/max rules; the server checks again). */
 function ItemDialog({ item, currency }: { item: OrderableItem; currency: string }) {
@@ -57,7 +61,7 @@ function ItemDialog({ item, currency }: { item: OrderableItem; currency: string 
                   <input type={single ? "radio" : "checkbox"} name={`opt-${g.id}`} value={o.id} data-option-name={o.name} data-delta={String(o.priceDeltaCents)}
                     disabled={!o.available} checked={o.available && o.isDefault} />
                   <span class="grow" safe>{o.name}</span>
-                  <span safe>{o.available ? (o.priceDeltaCents ? signedMoney(o.priceDeltaCents, currency) : "") : "Sold out"}</span>
+                  <span safe>{optionNote(o, currency)}</span>
                 </label>
               ))}
             </fieldset>

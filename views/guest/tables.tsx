@@ -37,7 +37,7 @@ export function TablesPage(p: TablesPageProps) {
             <h2 safe>{`Table ${t.label}`}</h2>
             <img src={t.qr} alt={`QR code for table ${t.label}`} width="220" height="220" />
             <p class="qr-hint">Scan to order from your phone</p>
-            <p class="no-print muted" safe>{t.open ? "Open for guest orders" : "Closed: its code shows a notice"}</p>
+            <p class="no-print muted">{t.open ? "Open for guest orders" : "Closed: its code shows a notice"}</p>
             <div class="row no-print">
               <form method="post" action={`/admin/tables/${t.id}/rotate`}><button class="btn small" type="submit">New code (old one stops working)</button></form>
               <form method="post" action={`/admin/tables/${t.id}/open`}>
