@@ -172,8 +172,12 @@ export async function orderAtTable(ctx: AppContext, place: GuestPlace & { kind: 
       await fireOrder(db, rid, check.id, null, who);
       state = "sent";
     } catch (error) {
-      // Something on the check cannot go (86'd since): the round waits for a server instead of vanishing.
       if (!(error instanceof HttpError)) throw error;
+      // Another phone at the table fired the check between our add and our fire, taking this round's
+      // lines with it: they are sent. Otherwise something cannot go (86'd since): the round waits for a
+      // server instead of vanishing.
+      const now = await getOrder(db, rid, check.id);
+      if (lineIds.every((id) => now.lines.find((l) => l.id === id)?.firedAt)) state = "sent";
     }
   }
   await withTenant(db, rid, async (tx) => {

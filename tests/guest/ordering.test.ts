@@ -151,6 +151,16 @@ describe("guests order for themselves", () => {
     expect(page2).not.toContain("Onion Rings");
   });
 
+  it("counts as sent a round another phone's round fired first (two phones at one table at once)", async () => {
+    const table = await makeTable(db.db, rid, "30");
+    const bodies = await Promise.all(Array.from({ length: 4 }, () => tableBody(table.token)));
+    const placed = (await Promise.all(bodies.map(async (b) => (await (await tableOrder(table.token, b)).json()) as Placed)));
+    const guests = await Promise.all(placed.map((p) => guestOrderOf(p.url)));
+    expect(new Set(guests.map((g) => g.orderId)).size).toBe(1);
+    expect(guests.map((g) => g.state)).toEqual(["sent", "sent", "sent", "sent"]);
+    expect((await getOrder(db.db, rid, guests[0]!.orderId)).lines.every((l) => l.firedAt)).toBe(true);
+  });
+
   it("holds a table round until a server confirms it when the restaurant says so, and shows it on the guest desk", async () => {
     await withTenant(db.db, rid, (tx) => writeSettings(tx, rid, { fireBeforePayment: false, confirmTableRounds: true }));
     try {
