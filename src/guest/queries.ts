@@ -61,7 +61,7 @@ export async function findKiosk(tx: Tx, restaurantId: string, id: string) {
  * two phones starting a check at once make one).
  */
 export async function newestOrderAtTable(tx: Tx, restaurantId: string, label: string) {
-  const [row] = await tx.select({ id: orders.id, status: orders.status }).from(orders)
+  const [row] = await tx.select({ id: orders.id, status: orders.status, number: orders.number }).from(orders)
     .where(and(eq(orders.restaurantId, restaurantId), eq(orders.type, "dine_in"), eq(orders.tableLabel, label)))
     .orderBy(desc(orders.createdAt), desc(orders.id)).limit(1);
   return row ?? null;
@@ -103,4 +103,9 @@ export async function waitingAtDesk(tx: Tx, restaurantId: string) {
 export async function guestOrdersOf(tx: Tx, restaurantId: string, orderIds: string[]) {
   if (!orderIds.length) return [];
   return tx.select().from(guestOrders).where(and(eq(guestOrders.restaurantId, restaurantId), inArray(guestOrders.orderId, orderIds), notInArray(guestOrders.state, ["placing"])));
+}
+
+export async function orderNumber(tx: Tx, restaurantId: string, orderId: string) {
+  const [row] = await tx.select({ number: orders.number }).from(orders).where(and(eq(orders.restaurantId, restaurantId), eq(orders.id, orderId)));
+  return row?.number ?? 0;
 }

@@ -46,10 +46,15 @@ async function restaurantOf(ctx: AppContext, id: string): Promise<Restaurant> {
 /** A table's QR token: unknown, rotated and closed tables each get a page saying so. */
 export async function resolveTable(ctx: AppContext, token: string): Promise<GuestPlace & { kind: "table" }> {
   if (!TABLE_TOKEN.test(token)) throw deadCode();
-  const table = await withSystem(ctx.database.db, (tx) => q.tableByToken(tx, token));
-  if (!table) throw deadCode();
+  // One short owner transaction: the token names the restaurant, before any tenant is known.
+  const found = await withSystem(ctx.database.db, async (tx) => {
+    const table = await q.tableByToken(tx, token);
+    return table ? { table, restaurant: await findRestaurantById(tx, table.restaurantId) } : null;
+  });
+  if (!found?.restaurant) throw deadCode();
+  const { table, restaurant } = found;
   if (!table.open) throw new GuestRefusal(409, `Ordering at table ${table.label} is closed`, "Ordering from your phone is closed at this table right now. A member of staff will take your order.");
-  return { kind: "table", restaurant: await restaurantOf(ctx, table.restaurantId), table };
+  return { kind: "table", restaurant, table };
 }
 
 /** The kiosk in front of the guest: this browser must be enrolled as one (a live device of kind kiosk). */
@@ -145,12 +150,17 @@ export async function orderAtTable(ctx: AppContext, place: GuestPlace & { kind: 
   const rid = place.restaurant.id;
   const key = `guest:table:${place.table.id}:${input.idempotencyKey}`;
   const token = orderToken(ctx, rid, key);
-  const seen = await withTenant(db, rid, (tx) => q.findGuestOrderByKey(tx, rid, key));
-  if (seen) return { token, number: (await getOrder(db, rid, seen.orderId)).number, replayed: true };
-  // Read-only first: the menu rules (86, inactive, modifiers) refuse a bad round before a check is opened.
-  await withTenant(db, rid, async (tx) => snapshotLines(input.items, await loadOrderableItems(tx, rid, place.restaurant.taxRateBps, input.items.map((i) => i.menuItemId))));
+  // One read-only transaction first: a replay, the menu rules (86, inactive, modifiers: a bad round is
+  // refused before a check is opened), the rules of the house and the table's newest check.
+  const pre = await withTenant(db, rid, async (tx) => {
+    const seen = await q.findGuestOrderByKey(tx, rid, key);
+    if (seen) return { replay: await q.orderNumber(tx, rid, seen.orderId) };
+    snapshotLines(input.items, await loadOrderableItems(tx, rid, place.restaurant.taxRateBps, input.items.map((i) => i.menuItemId)));
+    return { replay: null, settings: await q.readSettings(tx, rid), newest: await q.newestOrderAtTable(tx, rid, place.table.label) };
+  });
+  if (pre.replay !== null) return { token, number: pre.replay, replayed: true };
   const who = guestActor(place, ip);
-  const check = await openCheck(ctx, place, who);
+  const check = await openCheck(ctx, place, pre.newest ?? null, who);
   // Claim the key before adding lines: a double tap that got here too finds the claim and replays.
   const claim = await withTenant(db, rid, (tx) => q.insertGuestOrder(tx, {
     restaurantId: rid, orderId: check.id, source: "table", tableId: place.table.id, name: input.name,
@@ -165,9 +175,8 @@ export async function orderAtTable(ctx: AppContext, place: GuestPlace & { kind: 
     throw error;
   }
   const lineIds = [...added.lines].sort((a, b) => a.position - b.position).slice(-input.items.length).map((l) => l.id);
-  const settings = await guestSettings(ctx, rid);
   let state: q.GuestOrder["state"] = "awaiting_confirmation";
-  if (!settings.confirmTableRounds) {
+  if (!pre.settings!.confirmTableRounds) {
     try {
       await fireOrder(db, rid, check.id, null, who);
       state = "sent";
@@ -189,15 +198,14 @@ export async function orderAtTable(ctx: AppContext, place: GuestPlace & { kind: 
 }
 
 /** The table's open check, or a new (empty) one; two phones starting a check at once make one. */
-async function openCheck(ctx: AppContext, place: GuestPlace & { kind: "table" }, who: OrderActor) {
+async function openCheck(ctx: AppContext, place: GuestPlace & { kind: "table" }, newest: { id: string; status: OrderView["status"]; number: number } | null, who: OrderActor) {
   const rid = place.restaurant.id;
-  const newest = await withTenant(ctx.database.db, rid, (tx) => q.newestOrderAtTable(tx, rid, place.table.label));
-  if (newest && !FINAL_STATUSES.includes(newest.status)) return getOrder(ctx.database.db, rid, newest.id);
+  if (newest && !FINAL_STATUSES.includes(newest.status)) return { id: newest.id, number: newest.number };
   const placed = await placeOrder(ctx.database.db, rid, {
     type: "dine_in", table: place.table.label, guests: null, note: null, items: [], fire: false, draft: true,
     idempotencyKey: `guest:check:${place.table.id}:${newest?.id ?? "first"}`,
   }, who, null);
-  return placed.order;
+  return { id: placed.order.id, number: placed.order.number };
 }
 
 // ---- the live "your order" page
