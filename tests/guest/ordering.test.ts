@@ -178,6 +178,22 @@ describe("guests order for themselves", () => {
     }
   });
 
+  it("takes a declined round off the check (it was never sent) and tells the guest", async () => {
+    await withTenant(db.db, rid, (tx) => writeSettings(tx, rid, { fireBeforePayment: false, confirmTableRounds: true }));
+    try {
+      const table = await makeTable(db.db, rid, "31");
+      const placed = (await (await tableOrder(table.token, await tableBody(table.token))).json()) as Placed;
+      const guest = await guestOrderOf(placed.url);
+      expect((await app.handle(req(`/guest-desk/${guest.id}/decline`, { form: {}, headers: { cookie: server } }))).status).toBe(303);
+      expect((await getOrder(db.db, rid, guest.orderId)).lines.filter((l) => guest.lineIds.includes(l.id))).toEqual([]);
+      expect(await (await app.handle(req(placed.url))).text()).toContain("Not sent");
+      const again = await app.handle(req(`/guest-desk/${guest.id}/confirm`, { form: {}, headers: { cookie: server } }));
+      expect(again.status).toBe(409);
+    } finally {
+      await withTenant(db.db, rid, (tx) => writeSettings(tx, rid, { fireBeforePayment: false, confirmTableRounds: false }));
+    }
+  });
+
   it("flips the live order page to ready when the kitchen bumps the order", async () => {
     const table = await makeTable(db.db, rid, "23");
     const placed = (await (await tableOrder(table.token, await tableBody(table.token))).json()) as Placed;
