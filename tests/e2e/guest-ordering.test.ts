@@ -133,6 +133,18 @@ describe("guests ordering in Chromium", () => {
     expect(await board!.text()).toContain(String((await getOrder(db.db, rid, order.id)).number));
   }, 90_000);
 
+  it("shows a manager every table's QR code, ready to print", async () => {
+    await makeTable(db.db, rid, "12");
+    const manager = await sessionCookieFor(db.db, rid, "manager");
+    const page = watchPage(await (await contextWith({ width: 1280, height: 800 }, manager.cookie)).newPage(), problems);
+    await page.goto(`${base}/admin/tables`);
+    expect(await page.locator(".qr-card img").count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator(".qr-card img").first().evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/admin-tables.png`, fullPage: true });
+    await page.emulateMedia({ media: "print" });
+    await page.screenshot({ path: `${SHOTS}/admin-tables-print.png`, fullPage: true });
+  }, 30_000);
+
   it("fits a landscape kiosk (1920x1080) too, and goes back to the start after 60 s without a touch", async () => {
     const kiosk = await makeKiosk(db.db, rid);
     const page = watchPage(await (await contextWith({ width: 1920, height: 1080 }, kiosk.cookie)).newPage(), problems);
