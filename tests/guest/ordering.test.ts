@@ -151,6 +151,18 @@ describe("guests order for themselves", () => {
     expect(page2).not.toContain("Onion Rings");
   });
 
+  it("makes one round from a double tap at a table: the same key answers with the same page", async () => {
+    const table = await makeTable(db.db, rid, "32");
+    const body = await tableBody(table.token);
+    const [a, b] = await Promise.all([tableOrder(table.token, body), tableOrder(table.token, body)]);
+    const [ja, jb] = [(await a.json()) as Placed, (await b.json()) as Placed];
+    expect(ja.url).toBe(jb.url);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    const guest = await guestOrderOf(ja.url);
+    expect((await getOrder(db.db, rid, guest.orderId)).lines.length).toBe(1);
+    expect(((await (await tableOrder(table.token, body)).json()) as Placed).url).toBe(ja.url);
+  });
+
   it("counts as sent a round another phone's round fired first (two phones at one table at once)", async () => {
     const table = await makeTable(db.db, rid, "30");
     const bodies = await Promise.all(Array.from({ length: 4 }, () => tableBody(table.token)));
