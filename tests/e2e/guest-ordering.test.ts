@@ -180,6 +180,14 @@ describe("guests ordering in Chromium", () => {
     await phone.waitForSelector("text=the kitchen has your order");
     await phone.screenshot({ path: `${SHOTS}/phone-round-1.png` });
 
+    // The table's server has the check open on the POS: the guest's next round appears there live.
+    const listed = (await (await fetch(`${base}/api/v1/orders`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as { orders?: { id: string; table: string | null }[] } | { id: string; table: string | null }[];
+    const checkId = (Array.isArray(listed) ? listed : listed.orders!).find((o) => o.table === "7")!.id;
+    const server = await sessionCookieFor(db.db, rid, "server");
+    const pos = watchPage(await (await contextWith({ width: 1280, height: 800 }, server.cookie)).newPage(), problems);
+    await pos.goto(`${base}/pos?order=${checkId}`);
+    await pos.waitForSelector("#ticket >> text=Cola");
+
     await phone.click("text=Order more");
     await phone.click(".guest-item >> text=Onion Rings");
     await phone.click("dialog[open] [data-add-item]");
@@ -194,6 +202,8 @@ describe("guests ordering in Chromium", () => {
     await phone.click("[data-checkout-button]");
     await phone.waitForURL((url) => url.pathname.startsWith("/guest/order/") && url.href !== firstRound);
     await phone.waitForSelector("text=Onion Rings");
+    await pos.waitForSelector("#ticket >> text=Onion Rings");
+    await pos.screenshot({ path: `${SHOTS}/pos-guest-round-live.png` });
 
     const orders = (await (await fetch(`${base}/api/v1/orders`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as { orders?: { id: string; table: string | null }[] } | { id: string; table: string | null }[];
     const atTable = (Array.isArray(orders) ? orders : orders.orders!).filter((o) => o.table === "7");
