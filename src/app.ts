@@ -30,6 +30,8 @@ import { kitchenEightySixRoutes } from "./kitchen/eighty-six-routes";
 import { expoRecallListRoutes } from "./expo/recall-list-routes";
 import { eventRoutes } from "./realtime/routes";
 import { reportRoutes } from "./reports/routes";
+import { guestRoutes } from "./guest/routes";
+import { guestStaffRoutes } from "./guest/staff-routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
 
 async function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -131,7 +133,9 @@ function buildApp(ctx: AppContext) {
     .use(expoRoutes(ctx))
     .use(posQuickRoutes(ctx)).use(kitchenEightySixRoutes(ctx)).use(expoRecallListRoutes(ctx)) // issue 9: POS quick actions, KDS 86 list, live expo recall
     .use(eventRoutes(ctx))
-    .use(reportRoutes(ctx));
+    .use(reportRoutes(ctx))
+    .use(guestRoutes(ctx))
+    .use(guestStaffRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

@@ -7,7 +7,7 @@ import type { Device, Resolution } from "./service";
 export const STAFF_HOME = "/home";
 
 /** Each kind of station's screen. A KDS reads its kitchen station from the device itself. */
-export const DEVICE_HOME: Record<Device["kind"], string> = { pos: "/pos", kds: "/kds", expo: "/expo", board: "/board" };
+export const DEVICE_HOME: Record<Device["kind"], string> = { pos: "/pos", kds: "/kds", expo: "/expo", board: "/board", kiosk: "/guest/kiosk" };
 
 /** Where "/" sends whoever is asking. */
 export function homeFor(r: Resolution): string {
@@ -20,6 +20,7 @@ export function homeFor(r: Resolution): string {
   if (p?.device) return DEVICE_HOME[p.device.kind];
   if (p) return "/sign-in"; // an API key has no screen
   if (r.pending) return r.pending.totpPending ? "/sign-in/totp" : "/choose-restaurant";
-  if (r.device) return "/station";
+  // A kiosk is the guests' screen: it starts at the menu, not at a staff PIN pad.
+  if (r.device) return r.device.kind === "kiosk" ? DEVICE_HOME.kiosk : "/station";
   return "/sign-in";
 }

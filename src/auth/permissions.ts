@@ -5,7 +5,8 @@
  */
 export const ROLES = ["owner", "manager", "server", "cashier", "kitchen", "expo"] as const;
 export type Role = (typeof ROLES)[number];
-export type Actor = Role | "device" | "integration";
+/** "guest": someone at a kiosk or a table's QR code; never a principal, only the order engine sees it (src/guest/). */
+export type Actor = Role | "device" | "integration" | "guest";
 
 const MANAGERS: Actor[] = ["owner", "manager"];
 const FRONT: Actor[] = ["owner", "manager", "server", "cashier"];
@@ -22,7 +23,7 @@ export const PERMISSIONS = {
   /** 86 an item from the POS or the kitchen in one tap. */
   "menu.availability": [...FRONT, "kitchen"],
   "orders.view": [...EVERY_STAFF, "integration"],
-  "orders.create": [...FRONT, "integration"],
+  "orders.create": [...FRONT, "integration", "guest"],
   "orders.transition": [...FRONT, "expo", "integration"],
   "orders.void_fired": MANAGERS,
   "orders.discount": MANAGERS,
@@ -52,6 +53,10 @@ export const PERMISSIONS = {
   "reports.view": MANAGERS,
   "settings.edit": MANAGERS,
   "audit.view": MANAGERS,
+  /** Tables' QR codes (print, rotate, close) and the guest-ordering rules. */
+  "guest.tables": MANAGERS,
+  /** The guest desk: kiosk orders waiting for the cashier, table rounds waiting for a server. */
+  "guest.desk": FRONT,
 } as const satisfies Record<string, Actor[] | "anyone">;
 
 export type Permission = keyof typeof PERMISSIONS;

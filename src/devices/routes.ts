@@ -52,7 +52,8 @@ export function deviceRoutes(ctx: AppContext) {
         const { token } = await enrolDevice(ctx, { principal, ip: clientIp }, input, principal.device);
         await setDeviceCookie(token);
         await setSessionCookie(null);
-        return redirect("/station?done=enrolled", 303);
+        // A kiosk goes straight to the guests' menu; every other station to its PIN pad.
+        return redirect(input.kind === "kiosk" ? "/guest/kiosk" : "/station?done=enrolled", 303);
       } catch (error) {
         const e = asRefusal(error, set);
         return page(nonce, principal, { enrolErrors: fieldErrors(e), enrol: input });

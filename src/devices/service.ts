@@ -65,9 +65,12 @@ export type EnrolInput = { name: string; kind: string; stationId?: string; pinle
 /** Checks an enrolment before anything is written; throws the first problem with its field. */
 async function validateEnrolment(ctx: AppContext, rid: string, input: EnrolInput) {
   const name = requiredText(input.name, "name", { label: "The screen name", max: 60, empty: "Give this screen a name of 1 to 60 characters, like Front POS or Grill KDS." });
-  if (!(DEVICE_KINDS as readonly string[]).includes(input.kind)) throw badRequest("Choose what this screen is: POS, kitchen display, expo or ready board.", "kind");
+  if (!(DEVICE_KINDS as readonly string[]).includes(input.kind)) throw badRequest("Choose what this screen is: POS, kitchen display, expo, ready board or guest kiosk.", "kind");
   const kind = input.kind as DeviceKind;
-  if (input.pinless && !PINLESS_KINDS.includes(kind)) throw badRequest("A POS always asks for a PIN: it takes orders and payments.", "pinless");
+  if (input.pinless && !PINLESS_KINDS.includes(kind)) {
+    // A kiosk is the guests' screen: it gets no staff rights at all, so it is never pinless (src/guest/).
+    throw badRequest(kind === "kiosk" ? "A guest kiosk cannot be pinless: guests order there without any staff rights." : "A POS always asks for a PIN: it takes orders and payments.", "pinless");
+  }
   let stationId: string | null = null;
   if (kind === "kds") {
     const station = input.stationId && UUID.test(input.stationId)

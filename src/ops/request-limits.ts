@@ -14,7 +14,9 @@ import { refusalOf, type Counted, type LimitKey, type LimitRule } from "./rate-l
 export type Tier = "reads" | "writes" | "heavy";
 
 /** Probes and assets: a load balancer's health checks and a page's scripts must never be refused. */
-const EXEMPT = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/public\//, /^\/vendor\//];
+// Guest pages (/guest/...) are counted in buckets of their own (src/guest/limits.ts), so a flood of
+// guests behind the restaurant's Wi-Fi never spends the staff's per-IP allowance.
+const EXEMPT = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/public\//, /^\/vendor\//, /^\/guest\//];
 const HEAVY = [/^\/admin\/menu\/import$/, /^\/admin\/menu\/export\.csv$/, /^\/admin\/menu\/csv$/];
 
 export function tierOf(method: string, path: string): Tier | null {

@@ -49,6 +49,8 @@ export type EventCatalogue = {
   "session.revoked": { sessionIds?: string[]; userId?: string };
   "staff.deactivated": { userId: string };
   "api_key.revoked": { apiKeyId: string };
+  /** A guest's part of an order changed (src/guest/): a kiosk order placed, a table round sent, confirmed, declined or released after payment. */
+  "guest.order": OrderChange & { guestOrderId: string; state: string };
   /** A manager saved the settings page: the fields and stations that changed (screens re-read the restaurant). */
   "restaurant.settings_updated": { fields: string[]; stations: string[] };
 };
@@ -62,6 +64,7 @@ export const EVENT_TYPES = [
   "payment.taken", "payment.refunded", "payment.voided", "order.split", "order.comped", "order.left_unpaid", "order.reopened",
   "drawer.opened", "drawer.pay_in", "drawer.pay_out", "drawer.no_sale", "drawer.closed",
   "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked", "restaurant.settings_updated",
+  "guest.order",
 ] as const satisfies readonly EventType[];
 
 // Fails to compile when a catalogue entry is missing from EVENT_TYPES.

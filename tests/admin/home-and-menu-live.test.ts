@@ -37,8 +37,8 @@ describe("the home page and the live menu admin stream", () => {
   it("lists for each role exactly the screens its permissions open, with a tile per kitchen station", async () => {
     const stations = (await loadMenuAdmin(db.db, rid)).stations.map((s) => [`Kitchen: ${s.name}`, `/kds/${s.id}`]);
     const account = [["Change password", "/account/password"], ["Two-step sign-in", "/account/security"]];
-    const admin = [["Menu", "/admin/menu"], ["Staff", "/admin/staff"], ["Stations & devices", "/admin/stations"], ["API keys", "/admin/api-keys"], ["Reports", "/admin/reports"], ["Settings", "/admin/settings"], ["Audit log", "/admin/audit"]];
-    const front = [["POS", "/pos"], ["Open orders", "/pos/orders"]];
+    const admin = [["Menu", "/admin/menu"], ["Staff", "/admin/staff"], ["Stations & devices", "/admin/stations"], ["Tables & QR codes", "/admin/tables"], ["API keys", "/admin/api-keys"], ["Reports", "/admin/reports"], ["Settings", "/admin/settings"], ["Audit log", "/admin/audit"]];
+    const front = [["POS", "/pos"], ["Open orders", "/pos/orders"], ["Guest orders", "/guest-desk"]];
     const expo = ["Expo", "/expo"];
     const board = ["Ready board", "/board"];
     expect(await tiles(cookies.manager!)).toEqual([...front, ...stations, expo, board, ...admin, ...account]);

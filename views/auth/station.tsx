@@ -2,7 +2,7 @@ import { Layout } from "../layout";
 import { ROLE_LABELS, type Role } from "../../src/auth/permissions";
 import { Flash } from "./form";
 
-export const DEVICE_KIND_LABELS = { pos: "POS", kds: "Kitchen display", expo: "Expo", board: "Ready board" } as const;
+export const DEVICE_KIND_LABELS = { pos: "POS", kds: "Kitchen display", expo: "Expo", board: "Ready board", kiosk: "Guest kiosk" } as const;
 export type DeviceKind = keyof typeof DEVICE_KIND_LABELS;
 
 export type StationPadProps = {

@@ -15,7 +15,7 @@ export const stations = pgTable("stations", {
   uniqueIndex("stations_slug").on(t.restaurantId, t.slug),
 ]);
 
-export const deviceKindEnum = pgEnum("device_kind", ["pos", "kds", "expo", "board"]);
+export const deviceKindEnum = pgEnum("device_kind", ["pos", "kds", "expo", "board", "kiosk"]);
 
 /** A browser a manager enrolled as a station screen; it holds a long-lived, revocable token. */
 export const devices = pgTable("devices", {
