@@ -4,7 +4,7 @@ import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
 import { asRefusal, fieldErrors } from "../auth/refusal";
 import type { Principal } from "../auth/service";
-import { actorOf } from "../orders/api";
+import { actorOf } from "../http/actor";
 import { openScreenStream } from "../realtime/screen-stream";
 import { orderIdOf } from "../realtime/catalogue";
 import { getPayableOrder } from "../payments/service";
