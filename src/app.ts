@@ -26,6 +26,7 @@ import { paymentPosRoutes } from "./payments/pos-routes";
 import { kitchenRoutes } from "./kitchen/routes";
 import { eventRoutes } from "./realtime/routes";
 import { reportRoutes } from "./reports/routes";
+import { squareRoutes } from "./square/routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
 
 async function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -125,7 +126,8 @@ function buildApp(ctx: AppContext) {
     .use(paymentPosRoutes(ctx))
     .use(kitchenRoutes(ctx))
     .use(eventRoutes(ctx))
-    .use(reportRoutes(ctx));
+    .use(reportRoutes(ctx))
+    .use(squareRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

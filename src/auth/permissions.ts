@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   "apikeys.manage": MANAGERS,
   "reports.view": MANAGERS,
   "settings.edit": MANAGERS,
+  /** Connecting Square (an access token that moves money) is for owners only. */
+  "square.connect": ["owner"],
   "audit.view": MANAGERS,
 } as const satisfies Record<string, Actor[] | "anyone">;
 

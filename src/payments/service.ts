@@ -57,7 +57,7 @@ export function summarize(order: OrderView, payments: q.PaymentRow[], refunds: q
   };
 }
 
-async function loadSummary(tx: Tx, restaurantId: string, order: OrderView, taxInclusive: boolean): Promise<PaymentSummary> {
+export async function loadSummary(tx: Tx, restaurantId: string, order: OrderView, taxInclusive: boolean): Promise<PaymentSummary> {
   const [payments, refunds, split] = await Promise.all([
     q.paymentsOfOrders(tx, restaurantId, [order.id]), q.refundsOfOrders(tx, restaurantId, [order.id]), q.checksOfOrder(tx, restaurantId, order.id),
   ]);
@@ -190,7 +190,7 @@ export async function takePayment(db: Db, restaurantId: string, orderId: string,
   return { payment: order.pay.payments.find((p) => p.id === paymentId)!, order, replayed: false };
 }
 
-function pickCheck(summary: PaymentSummary, checkId: string | null): CheckView | null {
+export function pickCheck(summary: PaymentSummary, checkId: string | null): CheckView | null {
   if (!summary.checks.length) {
     if (checkId) throw notFound("This order is not split; pay it without a check");
     return null;

@@ -3,3 +3,4 @@ export * from "./stations";
 export * from "./menu";
 export * from "./orders";
 export * from "./payments";
+export * from "./square";
