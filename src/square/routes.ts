@@ -191,9 +191,10 @@ export function squareRoutes(ctx: AppContext) {
       return { payment: paymentJson(p), card: { brand: p.cardBrand, last4: p.cardLast4 } };
     }, { need: "payments.take", params: orderParams, body: t.Unknown() })
     // ---- Square's webhook: signed with the restaurant's key, nothing else identifies the caller
-    .post("/square/webhooks/:restaurantId", async ({ params, request }) => {
-      const raw = await request.text();
+    .post("/square/webhooks/:restaurantId", async ({ params, request, body }) => {
+      // Read as text, never parsed and re-serialised: the signature covers these exact characters.
+      const raw = typeof body === "string" ? body : "";
       const out = await receiveWebhook(env, ctx.log, params.restaurantId, request.url, raw, request.headers.get("x-square-hmacsha256-signature"));
       return { ok: true, result: out.result };
-    }, { need: "public", params: t.Object({ restaurantId: t.String({ maxLength: 64 }) }) });
+    }, { need: "public", parse: "text", params: t.Object({ restaurantId: t.String({ maxLength: 64 }) }) });
 }
