@@ -182,7 +182,7 @@ export function squareRoutes(ctx: AppContext) {
     .get("/api/v1/card-payments/:id", async ({ principal, params }) => {
       const p = await findCardPayment(db, principal.restaurant.id, { id: params.id });
       if (!p) throw notFound("No such card payment");
-      return { payment: paymentJson(p), card: { brand: p.cardBrand, last4: p.cardLast4, squareStatus: p.providerStatus, squarePaymentId: p.providerRef, failureReason: p.failureReason }, refunds: await refundsOfPayment(db, principal.restaurant.id, p.id) };
+      return { payment: paymentJson(p), card: { brand: p.cardBrand, last4: p.cardLast4, squareStatus: p.providerStatus, squarePaymentId: p.providerRef, squareCheckoutId: p.providerCheckoutId, failureReason: p.failureReason }, refunds: await refundsOfPayment(db, principal.restaurant.id, p.id) };
     }, { need: "orders.view", params: payIdParams })
     .post("/api/v1/orders/:id/card-payments", async ({ principal, params, body, request, server, set }) => {
       const b = (body ?? {}) as Record<string, unknown>;

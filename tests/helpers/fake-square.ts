@@ -219,7 +219,7 @@ export function startFakeSquare(opts: { locationId?: string } = {}) {
 }
 
 /** A Square webhook body and its signature, as Square signs it: base64 HMAC-SHA256 of URL + raw body. */
-export function squareEvent(type: string, object: { id: string; kind: string; value: unknown }, eventId = crypto.randomUUID()) {
+export function squareEvent(type: string, object: { id: string; kind: string; value: unknown }, eventId: string = crypto.randomUUID()) {
   return JSON.stringify({ merchant_id: "MERCHANT_FAKE", type, event_id: eventId, created_at: new Date().toISOString(), data: { type: object.kind, id: object.id, object: { [object.kind]: object.value } } });
 }
 

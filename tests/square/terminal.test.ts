@@ -41,7 +41,7 @@ describe("card payments on a Square Terminal", () => {
     const o = await f.place([f.rings()]);
     const creates = f.fake.checkoutCreates().length;
     const [a, b] = await Promise.all([0, 1].map(() => f.postJson(`/pos/orders/${o.id}/card`, {})));
-    const ids = [await a.json(), await b.json()].map((x: any) => x.payment.id);
+    const ids = [await a!.json(), await b!.json()].map((x: any) => x.payment.id);
     expect(ids[0]).toBe(ids[1]);
     const again = await (await f.postJson(`/pos/orders/${o.id}/card`, {})).json() as any;
     expect(again.payment.id).toBe(ids[0]);
