@@ -104,3 +104,17 @@ describe("card payments on a Square Terminal", () => {
     expect((await f.page(`/pos/orders/${o.id}/card`)).html).toContain("Card payments are not set up");
   });
 });
+
+describe("the card tender on the pay screen", () => {
+  it("is offered only once Square is connected", async () => {
+    const f = await squareFixture("sq-offer", { connect: false });
+    try {
+      const o = await f.place([f.rings()]);
+      expect((await f.page(`/pos/orders/${o.id}/pay`)).html).not.toContain("pay-by-card");
+      await f.post("/admin/square", { environment: "sandbox", accessToken: "EAAAl-sandbox-token-abcdefghijklmnop", locationId: f.fake.locationId }, f.owner.cookie);
+      expect((await f.page(`/pos/orders/${o.id}/pay`)).html).toContain(`href="/pos/orders/${o.id}/card"`);
+    } finally {
+      await f.close();
+    }
+  });
+});
