@@ -36,7 +36,8 @@ export async function startPairing(env: SquareEnv, restaurantId: string): Promis
     const res = await client(env, conn).devices.codes.create({ idempotencyKey: crypto.randomUUID(), deviceCode: { productType: "TERMINAL_API", locationId: conn.locationId, name: "Restaurant OS" } });
     const code = res.deviceCode;
     if (!code?.id || !code.code) throw new HttpError(502, "square_unreachable", "Square did not return a device code");
-    await setPairing(env.db, restaurantId, { deviceCodeId: code.id, deviceCode: code.code, deviceId: null });
+    // The Terminal paired now keeps taking cards until the new code is paired.
+    await setPairing(env.db, restaurantId, { deviceCodeId: code.id, deviceCode: code.code });
     return { code: code.code, codeId: code.id };
   } catch (error) {
     if (error instanceof HttpError) throw error;

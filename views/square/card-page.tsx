@@ -42,7 +42,7 @@ function CardTender({ p, pay }: { p: CardPageProps; pay: PaymentRow }) {
         </div>
       ) : ""}
       {refunds.length ? (
-        <ul class="plain">
+        <ul class="card-refunds">
           {refunds.map((r) => (
             <li data-testid="card-refund" data-status={r.status}>
               <span safe>{`${REFUND_LABEL[r.status]}: ${money(r.amountCents, p.currency)} (${r.reason})`}</span>
@@ -69,43 +69,49 @@ function CardTender({ p, pay }: { p: CardPageProps; pay: PaymentRow }) {
 
 /** The live part: re-fetched every few seconds, which also reads pending tenders back from Square. */
 export function CardStatus(p: CardPageProps) {
-  const cards = p.order.pay.payments.filter((x) => x.tender === "card");
+  const o = p.order;
+  const cards = o.pay.payments.filter((x) => x.tender === "card");
   const query = p.check ? `?check=${p.check.id}` : "";
+  const due = p.check ? p.check.balanceDueCents : o.pay.balanceDueCents;
+  const pending = cards.some((x) => x.status === "pending" && x.checkId === (p.check?.id ?? null));
+  // Polled only while Square has something open (a checkout, a refund): an idle screen is never swapped
+  // under a manager typing a refund.
+  const waiting = cards.some((x) => x.status === "pending") || p.refunds.some((r) => r.status === "pending");
   return (
-    <section id="card-status" class="card stack" hx-get={`/pos/orders/${p.order.id}/card/status${query}`} hx-trigger="every 3s" hx-swap="outerHTML" aria-live="polite">
+    <div id="card-status" class="stack" aria-live="polite" {...(waiting ? { "hx-get": `/pos/orders/${o.id}/card/status${query}`, "hx-trigger": "every 3s", "hx-swap": "outerHTML" } : {})}>
+      {o.pay.checks.length ? (
+        <nav class="check-tabs" aria-label="Checks">
+          {o.pay.checks.map((c) => (
+            <a class={`check-tab${p.check?.id === c.id ? " current" : ""}`} href={`/pos/orders/${o.id}/card?check=${c.id}`}>
+              <strong safe>{c.label}</strong><span safe>{c.balanceDueCents <= 0 ? "Paid" : money(c.balanceDueCents, p.currency)}</span>
+            </a>
+          ))}
+        </nav>
+      ) : ""}
+      {!p.connected ? <p class="flash error">Card payments are not set up: an owner connects Square under Settings.</p>
+        : !p.paired ? <p class="flash error">No Square Terminal is paired: a manager pairs one under Settings, Square.</p>
+        : due > 0 && !pending ? (
+          <form method="post" action={`/pos/orders/${o.id}/card`} class="row">
+            {p.check ? <input type="hidden" name="checkId" value={p.check.id} /> : ""}
+            <button class="btn primary big" type="submit" data-testid="charge" safe>{`Charge ${money(due, p.currency)} on the Terminal`}</button>
+          </form>
+        ) : ""}
+      <section class="card stack">
       <h2 safe>{`${p.check ? `${p.check.label}: ` : ""}${money(p.check ? p.check.balanceDueCents : p.order.pay.balanceDueCents, p.currency)} due`}</h2>
-      {cards.length ? <ul class="plain stack">{cards.map((pay) => <CardTender p={p} pay={pay} />)}</ul> : <p class="muted">No card payments on this order yet.</p>}
+      {cards.length ? <ul class="card-tenders stack">{cards.map((pay) => <CardTender p={p} pay={pay} />)}</ul> : <p class="muted">No card payments on this order yet.</p>}
     </section>
+    </div>
   );
 }
 
 export function CardPage(p: CardPageProps) {
   const o = p.order;
-  const due = p.check ? p.check.balanceDueCents : o.pay.balanceDueCents;
-  const pending = o.pay.payments.some((x) => x.tender === "card" && x.status === "pending" && x.checkId === (p.check?.id ?? null));
   return (
     <PosFrame title={`Card · order #${o.number}`} nonce={p.nonce} restaurantName={p.restaurantName} staffName={p.staffName} current="orders">
       <main class="wide stack card-pay">
         <h1 safe>{`Card payment · order #${o.number}`}</h1>
         {p.error ? <p class="flash error" role="alert" data-testid="card-error" safe>{p.error}</p> : ""}
         {p.notice ? <p class="flash" role="status" safe>{p.notice}</p> : ""}
-        {o.pay.checks.length ? (
-          <nav class="check-tabs" aria-label="Checks">
-            {o.pay.checks.map((c) => (
-              <a class={`check-tab${p.check?.id === c.id ? " current" : ""}`} href={`/pos/orders/${o.id}/card?check=${c.id}`}>
-                <strong safe>{c.label}</strong><span safe>{c.balanceDueCents <= 0 ? "Paid" : money(c.balanceDueCents, p.currency)}</span>
-              </a>
-            ))}
-          </nav>
-        ) : ""}
-        {!p.connected ? <p class="flash error">Card payments are not set up: an owner connects Square under Settings.</p>
-          : !p.paired ? <p class="flash error">No Square Terminal is paired: a manager pairs one under Settings, Square.</p>
-          : due > 0 && !pending ? (
-            <form method="post" action={`/pos/orders/${o.id}/card`} class="row">
-              {p.check ? <input type="hidden" name="checkId" value={p.check.id} /> : ""}
-              <button class="btn primary big" type="submit" data-testid="charge" safe>{`Charge ${money(due, p.currency)} on the Terminal`}</button>
-            </form>
-          ) : ""}
         <CardStatus {...p} />
         <div class="row">
           <a class="btn" href={`/pos/orders/${o.id}/pay${p.check ? `?check=${p.check.id}` : ""}`}>Back to pay screen</a>
