@@ -7,6 +7,7 @@ import type { OrderActor } from "../orders/service";
 import { moneySettings } from "../payments/queries";
 import { findCardPayment, noteCardProgress, openCardTender, settleCardTender } from "../payments/card";
 import type { PaymentRow } from "../payments/queries";
+import { getPayableOrder } from "../payments/service";
 import { fromSquareMoney, isSquareRefusal, squareClient, squareMessage, toSquareMoney, unreachable } from "./client";
 import { loadConnection, setPairing, type Connection } from "./connection";
 
@@ -17,6 +18,11 @@ export async function requireConnection(env: SquareEnv, restaurantId: string): P
   const conn = await loadConnection(env.db, env.pepper, restaurantId);
   if (!conn) throw unprocessable("Card payments are not set up for this restaurant: an owner connects Square under Settings", "tender");
   return conn;
+}
+
+/** Another restaurant's order is a 404 before anything else is said about the request. */
+export async function requireOrder(env: SquareEnv, restaurantId: string, orderId: string): Promise<void> {
+  await getPayableOrder(env.db, restaurantId, orderId);
 }
 
 const client = (env: SquareEnv, conn: Connection) => squareClient(conn, env.baseUrl);
@@ -74,6 +80,7 @@ export type TerminalCharge = { payment: PaymentRow; reused: boolean };
  * restaurant's tip percentages (at most 3, the Terminal asks the guest) and a 5-minute deadline.
  */
 export async function chargeOnTerminal(env: SquareEnv, restaurantId: string, orderId: string, input: { checkId?: unknown; amountCents?: unknown }, who: OrderActor): Promise<TerminalCharge> {
+  await requireOrder(env, restaurantId, orderId);
   const conn = await requireConnection(env, restaurantId);
   if (!conn.deviceId) throw conflict("Pair a Square Terminal first (Settings, Square, Pair a Terminal)", "tender");
   const opened = await openCardTender(env.db, restaurantId, orderId, input, who);

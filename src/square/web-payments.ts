@@ -6,7 +6,7 @@ import type { PaymentRow } from "../payments/queries";
 import { moneySettings } from "../payments/queries";
 import { withTenant } from "../db/tenant";
 import { fromSquareMoney, isSquareRefusal, squareClient, squareMessage, toSquareMoney, unreachable } from "./client";
-import { requireConnection, type SquareEnv } from "./terminal";
+import { requireConnection, requireOrder, type SquareEnv } from "./terminal";
 
 export const webPaymentKey = (payment: Pick<PaymentRow, "id">) => `ros-web-${payment.id}`;
 
@@ -17,6 +17,7 @@ export const webPaymentKey = (payment: Pick<PaymentRow, "id">) => `ros-web-${pay
  * same request, and when Square already has it (found by our reference id) nothing is charged again.
  */
 export async function chargeCardToken(env: SquareEnv, restaurantId: string, orderId: string, input: { sourceId?: unknown; verificationToken?: unknown; checkId?: unknown }, who: OrderActor): Promise<PaymentRow> {
+  await requireOrder(env, restaurantId, orderId);
   const sourceId = typeof input.sourceId === "string" ? input.sourceId.trim() : "";
   if (!sourceId || sourceId.length > 500) throw badRequest("sourceId must be the card token from Square's Web Payments SDK", "sourceId");
   const verificationToken = typeof input.verificationToken === "string" && input.verificationToken.trim() ? input.verificationToken.trim() : undefined;
