@@ -58,6 +58,18 @@ CREATE INDEX "square_refunds_payment" ON "square_refunds" USING btree ("restaura
 --> statement-breakpoint
 CREATE INDEX "square_refunds_square_id" ON "square_refunds" USING btree ("restaurant_id","square_refund_id");
 --> statement-breakpoint
+CREATE TABLE "square_terminals" (
+	"restaurant_id" uuid NOT NULL,
+	"pos_device_id" uuid NOT NULL,
+	"device_code_id" text,
+	"device_code" text,
+	"square_device_id" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "square_terminals_restaurant_id_pos_device_id_pk" PRIMARY KEY("restaurant_id","pos_device_id")
+);
+--> statement-breakpoint
+ALTER TABLE "square_terminals" ADD CONSTRAINT "square_terminals_pos_device_fk" FOREIGN KEY ("restaurant_id","pos_device_id") REFERENCES "public"."devices"("restaurant_id","id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "provider_checkout_id" text;
 --> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "provider_status" text;
@@ -74,7 +86,7 @@ CREATE INDEX "payments_provider_checkout" ON "payments" USING btree ("restaurant
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['square_connections','square_webhook_events','square_refunds'] LOOP
+  FOREACH t IN ARRAY ARRAY['square_connections','square_webhook_events','square_refunds','square_terminals'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO ros_app', t);

@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { withTenant } from "../db/tenant";
-import { squareConnections } from "../db/schema";
+import { squareConnections, squareTerminals } from "../db/schema";
 import { openSecret, sealSecret } from "../auth/secrets";
 import { recordAudit } from "../audit/service";
 import { badRequest } from "../http/errors";
@@ -87,4 +87,20 @@ export async function disconnect(db: Db, restaurantId: string, who: { userId: st
 
 export async function setPairing(db: Db, restaurantId: string, values: { deviceCodeId?: string | null; deviceCode?: string | null; deviceId?: string | null }): Promise<void> {
   await withTenant(db, restaurantId, (tx) => tx.update(squareConnections).set({ ...values, updatedAt: new Date() }).where(eq(squareConnections.restaurantId, restaurantId)));
+}
+
+export type TerminalRow = typeof squareTerminals.$inferSelect;
+
+/** The Terminal paired to one POS device, if any. */
+export async function terminalOf(db: Db, restaurantId: string, posDeviceId: string): Promise<TerminalRow | null> {
+  return withTenant(db, restaurantId, async (tx) => (await tx.select().from(squareTerminals).where(and(eq(squareTerminals.restaurantId, restaurantId), eq(squareTerminals.posDeviceId, posDeviceId))))[0] ?? null);
+}
+
+export async function terminalByCode(db: Db, restaurantId: string, deviceCodeId: string): Promise<TerminalRow | null> {
+  return withTenant(db, restaurantId, async (tx) => (await tx.select().from(squareTerminals).where(and(eq(squareTerminals.restaurantId, restaurantId), eq(squareTerminals.deviceCodeId, deviceCodeId))))[0] ?? null);
+}
+
+export async function setTerminal(db: Db, restaurantId: string, posDeviceId: string, values: { deviceCodeId?: string | null; deviceCode?: string | null; squareDeviceId?: string | null }): Promise<void> {
+  await withTenant(db, restaurantId, (tx) => tx.insert(squareTerminals).values({ restaurantId, posDeviceId, ...values, updatedAt: new Date() })
+    .onConflictDoUpdate({ target: [squareTerminals.restaurantId, squareTerminals.posDeviceId], set: { ...values, updatedAt: new Date() } }));
 }

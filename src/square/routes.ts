@@ -15,7 +15,7 @@ import { chosenCheck } from "../../views/payments/pay-page";
 import { CardPage, CardStatus, type CardPageProps } from "../../views/square/card-page";
 import { SquareSettingsPage } from "../../views/square/settings";
 import { ReconcilePage } from "../../views/square/reconcile";
-import { connectionRow, disconnect, loadConnection, saveConnection, summarizeConnection } from "./connection";
+import { connectionRow, disconnect, loadConnection, saveConnection, summarizeConnection, terminalOf } from "./connection";
 import { cancelTender, chargeOnTerminal, refreshPairing, startPairing, syncTender, type SquareEnv } from "./terminal";
 import { refundCardTender, syncRefund } from "./refunds";
 import { receiveWebhook } from "./webhooks";
@@ -44,12 +44,15 @@ export function squareRoutes(ctx: AppContext) {
   const who = (p: Principal, request: Request, server: { requestIP(r: Request): { address: string } | null } | null) => actorOf(p, server?.requestIP(request)?.address);
 
   async function cardProps(p: Principal, nonce: string, orderId: string, checkId: string | null, extra: { error?: string; notice?: string } = {}): Promise<CardPageProps> {
-    const [order, conn] = await Promise.all([getPayableOrder(db, p.restaurant.id, orderId), loadConnection(db, ctx.config.pinPepper, p.restaurant.id)]);
+    const [order, conn, own] = await Promise.all([
+      getPayableOrder(db, p.restaurant.id, orderId), loadConnection(db, ctx.config.pinPepper, p.restaurant.id), p.device ? terminalOf(db, p.restaurant.id, p.device.id) : null,
+    ]);
     const cards = order.pay.payments.filter((x) => x.tender === "card");
     const refunds = (await Promise.all(cards.map((c) => refundsOfPayment(db, p.restaurant.id, c.id)))).flat();
     return {
       nonce, restaurantName: p.restaurant.name, staffName: p.user?.name ?? p.device?.name ?? "", currency: p.restaurant.currency,
-      order, check: chosenCheck(order, checkId), connected: !!conn, paired: !!conn?.deviceId, refunds, canRefund: allows(p.actor, "payments.refund"), ...extra,
+      order, check: chosenCheck(order, checkId), connected: !!conn, paired: !!(own?.squareDeviceId ?? conn?.deviceId), refunds,
+      pos: p.device ? { terminal: own?.squareDeviceId ?? null, code: own?.deviceCode ?? null, fallback: conn?.deviceId ?? null } : null, canRefund: allows(p.actor, "payments.refund"), ...extra,
     };
   }
 
@@ -178,6 +181,24 @@ export function squareRoutes(ctx: AppContext) {
         const r = await syncRefund(env, principal.restaurant.id, params.id);
         return cardBack(r.orderId, null);
       }), { need: "payments.take", params: t.Object({ id: uuid("No such refund") }) })
+    // A POS pairs its own Terminal from the card screen: the code shows there, to type on the Terminal.
+    .post("/pos/terminal/pair", ({ principal, nonce, body, set, request }) => {
+      const orderId = str(body.orderId);
+      return onCardPage(principal, nonce, set, request, async () => (/^[0-9a-f-]{36}$/i.test(orderId) ? orderId : null), null, async () => {
+        if (!principal.device) throw badRequest("Pair a Terminal from a POS device", "device");
+        await startPairing(env, principal.restaurant.id, principal.device.id);
+        return `/pos/orders/${orderId}/card`;
+      });
+    }, { need: "payments.take", body: form })
+    .post("/pos/terminal/pair/check", ({ principal, nonce, body, set, request }) => {
+      const orderId = str(body.orderId);
+      return onCardPage(principal, nonce, set, request, async () => (/^[0-9a-f-]{36}$/i.test(orderId) ? orderId : null), null, async () => {
+        if (!principal.device) throw badRequest("Pair a Terminal from a POS device", "device");
+        const r = await refreshPairing(env, principal.restaurant.id, { posDeviceId: principal.device.id });
+        if (r.status !== "PAIRED") throw new HttpError(409, "conflict", "Not paired yet: type the code on the Terminal, then check again", "device");
+        return `/pos/orders/${orderId}/card`;
+      });
+    }, { need: "payments.take", body: form })
     // ---- the card API (JSON)
     .get("/api/v1/card-payments/:id", async ({ principal, params }) => {
       const p = await findCardPayment(db, principal.restaurant.id, { id: params.id });

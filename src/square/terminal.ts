@@ -9,7 +9,7 @@ import { findCardPayment, noteCardProgress, openCardTender, settleCardTender } f
 import type { PaymentRow } from "../payments/queries";
 import { getPayableOrder } from "../payments/service";
 import { fromSquareMoney, isSquareRefusal, squareClient, squareMessage, toSquareMoney, unreachable } from "./client";
-import { loadConnection, setPairing, type Connection } from "./connection";
+import { loadConnection, setPairing, setTerminal, terminalByCode, terminalOf, type Connection } from "./connection";
 
 /** What every Square call needs from the process: the pepper that opens the secrets and SQUARE_BASE_URL. */
 export type SquareEnv = { db: Db; pepper: string; baseUrl: string | null };
@@ -33,17 +33,19 @@ export const checkoutKey = (payment: Pick<PaymentRow, "id" | "orderId">) => `ros
 // ---- pairing
 
 /**
- * Asks Square for a device code to type on the Terminal (product type TERMINAL_API). A new code each
- * time is harmless (an unused code expires), so this one key is random.
+ * Asks Square for a device code to type on the Terminal (product type TERMINAL_API), for one POS device
+ * (that station charges on it) or, without one, for the restaurant's Terminal. A new code each time is
+ * harmless (an unused code expires), so this one key is random. The Terminal paired now keeps taking
+ * cards until the new code is paired.
  */
-export async function startPairing(env: SquareEnv, restaurantId: string): Promise<{ code: string; codeId: string }> {
+export async function startPairing(env: SquareEnv, restaurantId: string, posDeviceId: string | null = null): Promise<{ code: string; codeId: string }> {
   const conn = await requireConnection(env, restaurantId);
   try {
     const res = await client(env, conn).devices.codes.create({ idempotencyKey: crypto.randomUUID(), deviceCode: { productType: "TERMINAL_API", locationId: conn.locationId, name: "Restaurant OS" } });
     const code = res.deviceCode;
     if (!code?.id || !code.code) throw new HttpError(502, "square_unreachable", "Square did not return a device code");
-    // The Terminal paired now keeps taking cards until the new code is paired.
-    await setPairing(env.db, restaurantId, { deviceCodeId: code.id, deviceCode: code.code });
+    if (posDeviceId) await setTerminal(env.db, restaurantId, posDeviceId, { deviceCodeId: code.id, deviceCode: code.code });
+    else await setPairing(env.db, restaurantId, { deviceCodeId: code.id, deviceCode: code.code });
     return { code: code.code, codeId: code.id };
   } catch (error) {
     if (error instanceof HttpError) throw error;
@@ -51,23 +53,39 @@ export async function startPairing(env: SquareEnv, restaurantId: string): Promis
   }
 }
 
-/** Reads the device code back from Square (the webhook's trigger or a poll): PAIRED records the device id. */
-export async function refreshPairing(env: SquareEnv, restaurantId: string): Promise<{ status: string; deviceId: string | null }> {
+/**
+ * Reads a device code back from Square (the webhook's trigger or a poll): PAIRED records the Terminal's
+ * device id on the POS device that asked for the code, or on the restaurant.
+ */
+export async function refreshPairing(env: SquareEnv, restaurantId: string, target: { posDeviceId?: string | null; codeId?: string } = {}): Promise<{ status: string; deviceId: string | null }> {
   const conn = await requireConnection(env, restaurantId);
-  if (!conn.deviceCodeId) return { status: conn.deviceId ? "PAIRED" : "NONE", deviceId: conn.deviceId };
+  const station = target.posDeviceId ? await terminalOf(env.db, restaurantId, target.posDeviceId)
+    : target.codeId ? await terminalByCode(env.db, restaurantId, target.codeId) : null;
+  const current = station ? station.squareDeviceId : conn.deviceId;
+  const codeId = station ? station.deviceCodeId : target.posDeviceId ? null : conn.deviceCodeId;
+  if (!codeId) return { status: current ? "PAIRED" : "NONE", deviceId: current };
   let code: Square.DeviceCode | undefined;
   try {
-    code = (await client(env, conn).devices.codes.get({ id: conn.deviceCodeId })).deviceCode;
+    code = (await client(env, conn).devices.codes.get({ id: codeId })).deviceCode;
   } catch (error) {
     throw unreachable(error);
   }
   const status = code?.status ?? "UNPAIRED";
-  if (status === "PAIRED" && code?.deviceId && code.deviceId !== conn.deviceId) {
-    await setPairing(env.db, restaurantId, { deviceId: code.deviceId, deviceCode: null });
-    await withTenant(env.db, restaurantId, (tx) => appendEvent(tx, restaurantId, "square.paired", { deviceId: code!.deviceId! }));
+  if (status === "PAIRED" && code?.deviceId) {
+    if (code.deviceId !== current) {
+      if (station) await setTerminal(env.db, restaurantId, station.posDeviceId, { squareDeviceId: code.deviceId, deviceCode: null });
+      else await setPairing(env.db, restaurantId, { deviceId: code.deviceId, deviceCode: null });
+      await withTenant(env.db, restaurantId, (tx) => appendEvent(tx, restaurantId, "square.paired", { deviceId: code!.deviceId! }));
+    }
     return { status, deviceId: code.deviceId };
   }
-  return { status, deviceId: status === "PAIRED" ? code?.deviceId ?? conn.deviceId : conn.deviceId };
+  return { status, deviceId: current };
+}
+
+/** The Terminal a POS device charges on: its own, else the restaurant's. */
+export async function terminalFor(env: SquareEnv, conn: Connection, posDeviceId: string | null): Promise<string | null> {
+  const own = posDeviceId ? await terminalOf(env.db, conn.restaurantId, posDeviceId) : null;
+  return own?.squareDeviceId ?? conn.deviceId;
 }
 
 // ---- charging
@@ -82,7 +100,7 @@ export type TerminalCharge = { payment: PaymentRow; reused: boolean };
 export async function chargeOnTerminal(env: SquareEnv, restaurantId: string, orderId: string, input: { checkId?: unknown; amountCents?: unknown }, who: OrderActor): Promise<TerminalCharge> {
   await requireOrder(env, restaurantId, orderId);
   const conn = await requireConnection(env, restaurantId);
-  if (!conn.deviceId) throw conflict("Pair a Square Terminal first (Settings, Square, Pair a Terminal)", "tender");
+  if (!(await terminalFor(env, conn, who.deviceId))) throw conflict("Pair a Square Terminal with this POS first (Pair this POS on the card screen)", "tender");
   const opened = await openCardTender(env.db, restaurantId, orderId, input, who);
   // A retried tap on a tender whose checkout Square already confirmed: nothing to send again.
   if (opened.payment.providerCheckoutId) return opened;
@@ -92,6 +110,9 @@ export async function chargeOnTerminal(env: SquareEnv, restaurantId: string, ord
 
 async function createCheckout(env: SquareEnv, conn: Connection, restaurantId: string, payment: PaymentRow): Promise<Square.TerminalCheckout> {
   const { currency, tipPercentages } = await restaurantMoney(env.db, restaurantId);
+  // The Terminal of the POS that opened the tender, so a retry reaches the same Terminal.
+  const deviceId = await terminalFor(env, conn, payment.deviceId);
+  if (!deviceId) throw conflict("No Square Terminal is paired with this POS", "tender");
   try {
     const res = await client(env, conn).terminal.checkouts.create({
       idempotencyKey: checkoutKey(payment),
@@ -100,7 +121,7 @@ async function createCheckout(env: SquareEnv, conn: Connection, restaurantId: st
         referenceId: payment.id,
         note: `Order ${payment.orderId.slice(0, 8)}`,
         deadlineDuration: "PT5M",
-        deviceOptions: { deviceId: conn.deviceId!, skipReceiptScreen: false, tipSettings: tipPercentages.length ? { allowTipping: true, separateTipScreen: true, customTipField: true, tipPercentages } : { allowTipping: false } },
+        deviceOptions: { deviceId, skipReceiptScreen: false, tipSettings: tipPercentages.length ? { allowTipping: true, separateTipScreen: true, customTipField: true, tipPercentages } : { allowTipping: false } },
         paymentOptions: { autocomplete: true },
       },
     });

@@ -83,7 +83,7 @@ async function act(env: SquareEnv, restaurantId: string, type: string, objectId:
     return true;
   }
   if (type === "device.code.paired") {
-    await refreshPairing(env, restaurantId);
+    await refreshPairing(env, restaurantId, objectId ? { codeId: objectId } : {});
     return true;
   }
   // payment.created/updated follow terminal.checkout.updated; the checkout read-back already settles the tender.

@@ -118,3 +118,34 @@ describe("the card tender on the pay screen", () => {
     }
   });
 });
+
+describe("a Terminal paired to one POS station", () => {
+  it("charges that POS's checkouts on its own Terminal while other POS use the restaurant's", async () => {
+    const f = await squareFixture("sq-station");
+    try {
+      const { atPos } = await import("../payments/setup");
+      const o = await f.place([f.rings()]);
+      // The POS asks for a code from its card screen; the code is typed on the Terminal; Square reports it paired.
+      expect((await f.post("/pos/terminal/pair", { orderId: o.id })).status).toBe(303);
+      const code = [...f.fake.codes.values()].at(-1)!;
+      expect((await f.page(`/pos/orders/${o.id}/card`)).html).toContain(code.code);
+      const notYet = await f.post("/pos/terminal/pair/check", { orderId: o.id });
+      expect(notYet.status).toBe(409);
+      expect(await notYet.text()).toContain("Not paired yet");
+      f.fake.pair(code.id, "DEVICE-BAR");
+      await f.webhook(JSON.stringify({ type: "device.code.paired", event_id: "evt-pair-bar", data: { type: "device_code", id: code.id, object: { device_code: code } } }));
+      expect((await f.page(`/pos/orders/${o.id}/card`)).html).toContain("This POS charges on Terminal DEVICE-BAR");
+      await f.postJson(`/pos/orders/${o.id}/card`, {});
+      expect(f.fake.checkoutCreates().at(-1)!.body!.checkout.device_options.device_id).toBe("DEVICE-BAR");
+      // Another POS device without its own Terminal falls back to the restaurant's.
+      const other = await atPos(f.db.db, f.rid, "cashier");
+      const o2 = await f.place([f.rings()]);
+      await f.postJson(`/pos/orders/${o2.id}/card`, {}, other.cookie);
+      expect(f.fake.checkoutCreates().at(-1)!.body!.checkout.device_options.device_id).toBe(f.deviceId);
+      // The restaurant's Terminal is unchanged by the station's pairing.
+      expect((await f.page("/admin/square", f.owner.cookie)).html).toContain(`Paired: Terminal ${f.deviceId}`);
+    } finally {
+      await f.close();
+    }
+  });
+});

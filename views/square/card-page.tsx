@@ -7,7 +7,25 @@ export type CardPageProps = {
   nonce: string; restaurantName: string; staffName: string; currency: string;
   order: PayableOrder; check: CheckView | null; connected: boolean; paired: boolean;
   refunds: SquareRefundRow[]; canRefund: boolean; error?: string; notice?: string;
+  /** At a POS device: its own Terminal, a pairing code in progress, and the restaurant's Terminal it falls back to. */
+  pos: { terminal: string | null; code: string | null; fallback: string | null } | null;
 };
+
+/** This POS's Terminal: pair one from here (the code is typed on the Terminal), or see which one it uses. */
+function PosTerminal({ p }: { p: CardPageProps }) {
+  if (!p.pos || !p.connected) return "";
+  const orderId = <input type="hidden" name="orderId" value={p.order.id} />;
+  return (
+    <section class="card stack pos-terminal">
+      <p data-testid="pos-terminal" safe>{p.pos.terminal ? `This POS charges on Terminal ${p.pos.terminal}` : p.pos.fallback ? `This POS uses the restaurant's Terminal ${p.pos.fallback}` : "No Terminal for this POS yet"}</p>
+      {p.pos.code ? <p>Type this code on the Terminal (Sign in, Use a device code): <strong class="device-code" data-testid="pos-device-code" safe>{p.pos.code}</strong></p> : ""}
+      <div class="row">
+        <form method="post" action="/pos/terminal/pair">{orderId}<button class="btn small" type="submit">{p.pos.terminal ? "Pair another Terminal" : "Pair this POS with a Terminal"}</button></form>
+        {p.pos.code ? <form method="post" action="/pos/terminal/pair/check">{orderId}<button class="btn small" type="submit">Check pairing</button></form> : ""}
+      </div>
+    </section>
+  );
+}
 
 /** What the POS says for each Square state of a tender. */
 export function cardStateLabel(p: PaymentRow): string {
@@ -89,7 +107,7 @@ export function CardStatus(p: CardPageProps) {
         </nav>
       ) : ""}
       {!p.connected ? <p class="flash error">Card payments are not set up: an owner connects Square under Settings.</p>
-        : !p.paired ? <p class="flash error">No Square Terminal is paired: a manager pairs one under Settings, Square.</p>
+        : !p.paired ? <p class="flash error">No Square Terminal is paired with this POS: pair one below.</p>
         : due > 0 && !pending ? (
           <form method="post" action={`/pos/orders/${o.id}/card`} class="row">
             {p.check ? <input type="hidden" name="checkId" value={p.check.id} /> : ""}
@@ -113,6 +131,7 @@ export function CardPage(p: CardPageProps) {
         {p.error ? <p class="flash error" role="alert" data-testid="card-error" safe>{p.error}</p> : ""}
         {p.notice ? <p class="flash" role="status" safe>{p.notice}</p> : ""}
         <CardStatus {...p} />
+        <PosTerminal p={p} />
         <div class="row">
           <a class="btn" href={`/pos/orders/${o.id}/pay${p.check ? `?check=${p.check.id}` : ""}`}>Back to pay screen</a>
         </div>

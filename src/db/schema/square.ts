@@ -1,5 +1,6 @@
 import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { payments } from "./payments";
+import { devices } from "./stations";
 import { restaurants } from "./tenancy";
 
 /**
@@ -66,4 +67,20 @@ export const squareRefunds = pgTable("square_refunds", {
   foreignKey({ columns: [t.restaurantId, t.paymentId], foreignColumns: [payments.restaurantId, payments.id] }),
   index("square_refunds_payment").on(t.restaurantId, t.paymentId),
   index("square_refunds_square_id").on(t.restaurantId, t.squareRefundId),
+]);
+
+/**
+ * A Square Terminal paired to one POS device (station): that POS charges on it. A POS without one
+ * uses the restaurant's Terminal paired on the Square settings page.
+ */
+export const squareTerminals = pgTable("square_terminals", {
+  restaurantId: uuid("restaurant_id").notNull(),
+  posDeviceId: uuid("pos_device_id").notNull(),
+  deviceCodeId: text("device_code_id"),
+  deviceCode: text("device_code"),
+  squareDeviceId: text("square_device_id"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.restaurantId, t.posDeviceId] }),
+  foreignKey({ columns: [t.restaurantId, t.posDeviceId], foreignColumns: [devices.restaurantId, devices.id] }).onDelete("cascade"),
 ]);
