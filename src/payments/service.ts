@@ -242,6 +242,8 @@ export async function refundPayment(db: Db, restaurantId: string, paymentId: str
   const reason = readReason(input.reason, "the money is given back");
   const found = await withTenant(db, restaurantId, (tx) => q.findPayment(tx, restaurantId, paymentId));
   if (!found) throw notFound("No such payment");
+  // Money taken on a card goes back to the card through the processor, never as a bookkeeping entry here.
+  if (found.tender === "card") throw conflict("A card payment is refunded to the card through Square: use Refund on the order's card screen", "paymentId");
   let refundId = "";
   await applyOrderChange(db, restaurantId, found.orderId, null, "payment.refunded", async (tx, order, restaurant) => {
     const payment = (await q.findPayment(tx, restaurantId, paymentId))!;
@@ -275,6 +277,7 @@ export async function voidPayment(db: Db, restaurantId: string, paymentId: strin
   const reason = readReason(reasonRaw, "the payment is voided");
   const found = await withTenant(db, restaurantId, (tx) => q.findPayment(tx, restaurantId, paymentId));
   if (!found) throw notFound("No such payment");
+  if (found.tender === "card") throw conflict("A card payment is not voided here: cancel it on the Terminal while pending, or refund it to the card", "paymentId");
   await applyOrderChange(db, restaurantId, found.orderId, null, "payment.voided", async (tx, order) => {
     const payment = (await q.findPayment(tx, restaurantId, paymentId))!;
     const move = checkPaymentMove(payment.status, "voided");

@@ -142,3 +142,24 @@ describe("card refunds and Square failures", () => {
     expect(p.status).toBe("failed");
   });
 });
+
+describe("the cash refund and void paths refuse card payments", () => {
+  it("sends a card refund to Square's path instead of recording money that never went back", async () => {
+    const f = await squareFixture("sq-core-guard");
+    try {
+      const o = await f.place([f.rings()]);
+      const { payment } = await (await f.postJson(`/pos/orders/${o.id}/card`, {})).json() as any;
+      f.fake.complete([...f.fake.checkouts.values()].at(-1)!.id, { tipCents: 0 });
+      await f.post(`/pos/card-payments/${payment.id}/sync`, {});
+      const refund = await f.app.handle(new Request(`http://localhost/api/v1/payments/${payment.id}/refunds`, { method: "POST", body: JSON.stringify({ amountCents: 100, reason: "x" }), headers: { "content-type": "application/json", accept: "application/json", cookie: f.manager.cookie, origin: "http://localhost" } }));
+      expect(refund.status).toBe(409);
+      expect((await refund.json() as any).message).toContain("refunded to the card through Square");
+      const voided = await f.app.handle(new Request(`http://localhost/api/v1/payments/${payment.id}/void`, { method: "POST", body: JSON.stringify({ reason: "x" }), headers: { "content-type": "application/json", accept: "application/json", cookie: f.manager.cookie, origin: "http://localhost" } }));
+      expect(voided.status).toBe(409);
+      const card = await (await f.api(`/api/v1/card-payments/${payment.id}`)).json() as any;
+      expect(card.payment).toMatchObject({ status: "completed", refundedCents: 0 });
+    } finally {
+      await f.close();
+    }
+  });
+});
