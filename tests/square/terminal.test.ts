@@ -68,6 +68,8 @@ describe("card payments on a Square Terminal", () => {
     expect(card.card).toMatchObject({ brand: "MASTERCARD", last4: "5454" });
     const pay = await (await f.api(`/api/v1/orders/${o.id}/payments`)).json() as any;
     expect(pay.balanceDueCents).toBe(0);
+    // The paid check's pay screen leads to the card screen, where a manager refunds.
+    expect((await f.page(`/pos/orders/${o.id}/pay`)).html).toContain(`data-testid="card-payments" href="/pos/orders/${o.id}/card"`);
   });
 
   it("treats cancel as a request: a guest who already paid leaves the tender completed", async () => {

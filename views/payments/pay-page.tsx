@@ -213,6 +213,7 @@ export function PayPage(p: PayPageProps) {
                 {o.unpaidReason && o.status === "ready" ? <ManagerForm p={p} path="complete" label="Close order unpaid" need={true} /> : ""}
               </>
             )}
+          {paidInFull && o.pay.payments.some((x) => x.tender === "card") ? <a class="btn" data-testid="card-payments" href={`/pos/orders/${o.id}/card`}>Card payments (refund)</a> : ""}
           {paidInFull && !o.reopenedAt ? (
             <details>
               <summary class="btn small">Reopen check…</summary>
