@@ -32,6 +32,7 @@ import { eventRoutes } from "./realtime/routes";
 import { reportRoutes } from "./reports/routes";
 import { guestRoutes } from "./guest/routes";
 import { guestStaffRoutes } from "./guest/staff-routes";
+import { squareRoutes } from "./square/routes";
 import { isHtmx, routesWithoutNeed, stationOfRequest } from "./auth/plugin";
 
 async function problemResponse(request: Request, status: number, problem: Problem, headers: Record<string, string> = {}) {
@@ -135,7 +136,8 @@ function buildApp(ctx: AppContext) {
     .use(eventRoutes(ctx))
     .use(reportRoutes(ctx))
     .use(guestRoutes(ctx))
-    .use(guestStaffRoutes(ctx));
+    .use(guestStaffRoutes(ctx))
+    .use(squareRoutes(ctx));
 }
 
 export type App = ReturnType<typeof buildApp>;

@@ -11,6 +11,7 @@ import { API_KEY_ACTIONS, apiKeysCommand, type ApiKeyAction } from "./cli/api-ke
 import { HttpError } from "./http/errors";
 import { BACKUP_USAGE, backupCommand } from "./cli/backup-command";
 import { BackupError } from "./cli/backup";
+import { squareReconcileCommand } from "./cli/square";
 
 const USAGE = `Usage: bun run cli <command> [options]
 
@@ -23,6 +24,8 @@ Commands:
   api-keys create --slug SLUG --name NAME   make a key; prints its secret once
   api-keys revoke --slug SLUG --id ID       revoke a key at once (its open event streams end)
   api-keys rotate --slug SLUG --id ID       replace a key's secret; prints the new one once
+  square-reconcile --slug SLUG [--date YYYY-MM-DD]
+                                            compare a business day's card tenders with Square's payments (lines starting DIFF)
 ${BACKUP_USAGE}`;
 
 function usage(message?: string): never {
@@ -41,6 +44,7 @@ async function main(argv: string[]) {
     "create-restaurant": { name: { type: "string" }, slug: { type: "string" }, "owner-email": { type: "string" }, "time-zone": { type: "string" }, currency: { type: "string" }, "tax-bps": { type: "string" } },
     "seed-demo": { slug: { type: "string" } },
     "api-keys": { slug: { type: "string" }, name: { type: "string" }, id: { type: "string" } },
+    "square-reconcile": { slug: { type: "string" }, date: { type: "string" } },
   };
   const spec = specs[command];
   if (!spec) usage(`unknown command "${command}"`);
@@ -54,6 +58,7 @@ async function main(argv: string[]) {
     for (const required of ["name", "slug", "owner-email"]) if (!values[required]) usage(`create-restaurant needs --${required}`);
     if (values["tax-bps"] !== undefined && !/^\d+$/.test(values["tax-bps"])) usage("--tax-bps must be a whole number of basis points");
   }
+  if (command === "square-reconcile" && !values.slug) usage("square-reconcile needs --slug");
   const keyAction = rest[0] as ApiKeyAction;
   if (command === "api-keys") {
     if (!API_KEY_ACTIONS.includes(keyAction)) usage(`api-keys needs one of: ${API_KEY_ACTIONS.join(", ")}`);
@@ -95,6 +100,7 @@ async function runCommand(command: string, values: Record<string, string | undef
       `API key (shown once): ${created.apiKey}`,
     ];
   }
+  if (command === "square-reconcile") return (await squareReconcileCommand(db, config, values)).lines;
   if (command === "seed-demo") return demoLines(await seedDemo(db, config.pinPepper, values.slug ?? "demo"), signInUrl(config));
   return [];
 }

@@ -52,6 +52,8 @@ export const PERMISSIONS = {
   "apikeys.manage": MANAGERS,
   "reports.view": MANAGERS,
   "settings.edit": MANAGERS,
+  /** Connecting Square (an access token that moves money) is for owners only. */
+  "square.connect": ["owner"],
   "audit.view": MANAGERS,
   /** Tables' QR codes (print, rotate, close) and the guest-ordering rules. */
   "guest.tables": MANAGERS,

@@ -21,6 +21,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function csrfRefusal(request: Request): string | null {
   if (SAFE_METHODS.has(request.method)) return null;
   if (request.headers.get("authorization")?.startsWith("Bearer ")) return null;
+  // Square's webhooks carry no cookie and no Origin; the body's HMAC signature is their credential.
+  if (!request.headers.get("cookie") && /^\/square\/webhooks\/[^/]+$/.test(new URL(request.url).pathname)) return null;
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return "cross-site request refused";
   const origin = request.headers.get("origin");

@@ -3,6 +3,8 @@ import type { AppContext } from "../context";
 import { getMeta, setMeta } from "./request-context";
 import { newNonce, securityHeaders } from "../ops/security";
 import { isJsonType, parseJsonBody } from "./json-body";
+
+const RAW_BODY_PATH = /^\/square\/webhooks\/[^/]+$/;
 import { clientIpResolver } from "../ops/client-ip";
 
 /**
@@ -20,7 +22,8 @@ export function requestContext(ctx: AppContext) {
       Object.assign(set.headers, securityHeaders(nonce, ctx.config), { "x-request-id": requestId });
     })
     // Every JSON body, on every route, is size- and depth-bounded before anything walks it (src/http/json-body.ts).
-    .onParse({ as: "global" }, ({ request, contentType }) => (isJsonType(contentType ?? "") ? parseJsonBody(request) : undefined))
+    // Square's webhook reads its raw body itself: its signature covers the exact bytes (src/square/webhooks.ts).
+    .onParse({ as: "global" }, ({ request, contentType }) => (isJsonType(contentType ?? "") && !RAW_BODY_PATH.test(new URL(request.url).pathname) ? parseJsonBody(request) : undefined))
     .derive({ as: "global" }, ({ request }) => {
       const meta = getMeta(request)!;
       return { requestId: meta.requestId, nonce: meta.nonce, log: meta.log };

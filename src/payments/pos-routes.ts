@@ -19,6 +19,7 @@ import { chosenCheck, PayPage, PaySummary } from "../../views/payments/pay-page"
 import { openScreenStream } from "../realtime/screen-stream";
 import { ReceiptPage } from "../../views/payments/receipt";
 import { DrawerListPage, DrawerPage, DrawerReportPage } from "../../views/payments/drawer";
+import { connectionRow } from "../square/connection";
 import { HistoryOrderPage, HistoryPage, type HistoryQuery } from "../../views/payments/history";
 
 type Set = Context["set"];
@@ -66,7 +67,7 @@ export function paymentPosRoutes(ctx: AppContext) {
       formKey: crypto.randomUUID(), drawerOpen: !!drawer, onDevice: !!p.device, error: extra.error?.message, errorField: extra.error?.field ?? (extra.error ? "" : undefined),
       paid: extra.paidId ? order.pay.payments.find((x) => x.id === extra.paidId) ?? null : null,
       can: { comp: allows(p.actor, "payments.comp"), reopen: allows(p.actor, "payments.reopen"), leaveUnpaid: allows(p.actor, "payments.leave_unpaid") },
-      lastSeq: p.restaurant.eventSeq,
+      lastSeq: p.restaurant.eventSeq, cardOffered: !!(await connectionRow(db, p.restaurant.id)),
     });
   }
 

@@ -57,7 +57,7 @@ export function summarize(order: OrderView, payments: q.PaymentRow[], refunds: q
   };
 }
 
-async function loadSummary(tx: Tx, restaurantId: string, order: OrderView, taxInclusive: boolean): Promise<PaymentSummary> {
+export async function loadSummary(tx: Tx, restaurantId: string, order: OrderView, taxInclusive: boolean): Promise<PaymentSummary> {
   const [payments, refunds, split] = await Promise.all([
     q.paymentsOfOrders(tx, restaurantId, [order.id]), q.refundsOfOrders(tx, restaurantId, [order.id]), q.checksOfOrder(tx, restaurantId, order.id),
   ]);
@@ -190,7 +190,7 @@ export async function takePayment(db: Db, restaurantId: string, orderId: string,
   return { payment: order.pay.payments.find((p) => p.id === paymentId)!, order, replayed: false };
 }
 
-function pickCheck(summary: PaymentSummary, checkId: string | null): CheckView | null {
+export function pickCheck(summary: PaymentSummary, checkId: string | null): CheckView | null {
   if (!summary.checks.length) {
     if (checkId) throw notFound("This order is not split; pay it without a check");
     return null;
@@ -242,6 +242,8 @@ export async function refundPayment(db: Db, restaurantId: string, paymentId: str
   const reason = readReason(input.reason, "the money is given back");
   const found = await withTenant(db, restaurantId, (tx) => q.findPayment(tx, restaurantId, paymentId));
   if (!found) throw notFound("No such payment");
+  // Money taken on a card goes back to the card through the processor, never as a bookkeeping entry here.
+  if (found.tender === "card") throw conflict("A card payment is refunded to the card through Square: use Refund on the order's card screen", "paymentId");
   let refundId = "";
   await applyOrderChange(db, restaurantId, found.orderId, null, "payment.refunded", async (tx, order, restaurant) => {
     const payment = (await q.findPayment(tx, restaurantId, paymentId))!;
@@ -275,6 +277,7 @@ export async function voidPayment(db: Db, restaurantId: string, paymentId: strin
   const reason = readReason(reasonRaw, "the payment is voided");
   const found = await withTenant(db, restaurantId, (tx) => q.findPayment(tx, restaurantId, paymentId));
   if (!found) throw notFound("No such payment");
+  if (found.tender === "card") throw conflict("A card payment is not voided here: cancel it on the Terminal while pending, or refund it to the card", "paymentId");
   await applyOrderChange(db, restaurantId, found.orderId, null, "payment.voided", async (tx, order) => {
     const payment = (await q.findPayment(tx, restaurantId, paymentId))!;
     const move = checkPaymentMove(payment.status, "voided");

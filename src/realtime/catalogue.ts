@@ -25,6 +25,8 @@ export type EventCatalogue = {
   "payment.taken": OrderChange & { paymentId: string; amountCents: number; tipCents: number; checkId: string | null };
   "payment.refunded": OrderChange & { paymentId: string; refundId: string; amountCents: number };
   "payment.voided": OrderChange & { paymentId: string };
+  /** A card tender on Square moved (checkout pending/in progress/canceled, a card refund pending/failed): the pay screen redraws. */
+  "payment.card_updated": OrderChange & { paymentId: string; status: string; refundId?: string };
   "order.split": OrderChange & { checks?: number; kind?: string; shared?: string };
   "order.comped": OrderChange & { lineId: string; comped: boolean };
   "order.left_unpaid": OrderChange & { unpaid: boolean };
@@ -53,6 +55,8 @@ export type EventCatalogue = {
   "guest.order": OrderChange & { guestOrderId: string; state: string };
   /** A manager saved the settings page: the fields and stations that changed (screens re-read the restaurant). */
   "restaurant.settings_updated": { fields: string[]; stations: string[] };
+  /** A Square Terminal was paired (or unpaired) with this restaurant. */
+  "square.paired": { deviceId: string | null };
 };
 
 export type EventType = keyof EventCatalogue;
@@ -61,9 +65,9 @@ export type EventData<K extends EventType> = EventCatalogue[K];
 /** The names at run time, for the test that each is emitted and for checking a name from outside. */
 export const EVENT_TYPES = [
   "order.created", "order.fired", "order.updated", "order.line_removed", "order.status", "kitchen.bumped", "kitchen.recalled", "kitchen.void_acknowledged",
-  "payment.taken", "payment.refunded", "payment.voided", "order.split", "order.comped", "order.left_unpaid", "order.reopened",
+  "payment.taken", "payment.refunded", "payment.voided", "payment.card_updated", "order.split", "order.comped", "order.left_unpaid", "order.reopened",
   "drawer.opened", "drawer.pay_in", "drawer.pay_out", "drawer.no_sale", "drawer.closed",
-  "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked", "restaurant.settings_updated",
+  "menu.availability", "menu.changed", "station.created", "station.updated", "device.revoked", "session.revoked", "staff.deactivated", "api_key.revoked", "restaurant.settings_updated", "square.paired",
   "guest.order",
 ] as const satisfies readonly EventType[];
 

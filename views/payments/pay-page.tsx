@@ -12,6 +12,8 @@ export type PayPageProps = {
   can: { comp: boolean; reopen: boolean; leaveUnpaid: boolean };
   /** The event seq the page was rendered at: the live stream resumes after it. */
   lastSeq: number;
+  /** Square is connected: the card tender is offered (src/square/). */
+  cardOffered?: boolean;
 };
 
 /** The check being paid: the one chosen, or the first with money due, or the whole order when not split. */
@@ -198,6 +200,7 @@ export function PayPage(p: PayPageProps) {
                   : !p.onDevice ? <p class="flash error">Cash is taken at a POS with an open drawer: sign on at a POS.</p>
                   : !p.drawerOpen ? <p class="flash error">Open the cash drawer first. <a href="/pos/drawer">Open drawer</a></p>
                   : <CashForm p={p} check={check} />}
+                {due > 0 && p.cardOffered ? <a class="btn primary" data-testid="pay-by-card" href={`/pos/orders/${o.id}/card${check ? `?check=${check.id}` : ""}`}>Card (Square Terminal)</a> : ""}
                 <div class="row pay-actions">
                   <a class="btn" href={`/pos/orders/${o.id}/receipt${check ? `?check=${check.id}` : ""}`}>Guest check</a>
                   <a class="btn" href={`/pos?order=${o.id}`}>Back to ticket</a>
@@ -210,6 +213,7 @@ export function PayPage(p: PayPageProps) {
                 {o.unpaidReason && o.status === "ready" ? <ManagerForm p={p} path="complete" label="Close order unpaid" need={true} /> : ""}
               </>
             )}
+          {paidInFull && o.pay.payments.some((x) => x.tender === "card") ? <a class="btn" data-testid="card-payments" href={`/pos/orders/${o.id}/card`}>Card payments (refund)</a> : ""}
           {paidInFull && !o.reopenedAt ? (
             <details>
               <summary class="btn small">Reopen check…</summary>

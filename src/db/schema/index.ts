@@ -4,3 +4,4 @@ export * from "./menu";
 export * from "./orders";
 export * from "./payments";
 export * from "./guest";
+export * from "./square";

@@ -104,6 +104,11 @@ export const payments = pgTable("payments", {
   /** Card processors fill these (Square: payment id); cash leaves them empty. */
   provider: text("provider"),
   providerRef: text("provider_ref"),
+  /** Square Terminal: the checkout this tender rides on, and its last status read back from Square. */
+  providerCheckoutId: text("provider_checkout_id"),
+  providerStatus: text("provider_status"),
+  cardBrand: text("card_brand"),
+  cardLast4: text("card_last4"),
   failureReason: text("failure_reason"),
   idempotencyKey: text("idempotency_key"),
   requestHash: text("request_hash"),
@@ -117,6 +122,8 @@ export const payments = pgTable("payments", {
   uniqueIndex("payments_idempotency").on(t.restaurantId, t.idempotencyKey),
   index("payments_order").on(t.restaurantId, t.orderId),
   index("payments_drawer").on(t.restaurantId, t.drawerId),
+  index("payments_provider_ref").on(t.restaurantId, t.providerRef),
+  index("payments_provider_checkout").on(t.restaurantId, t.providerCheckoutId),
 ]);
 
 export const paymentRefunds = pgTable("payment_refunds", {

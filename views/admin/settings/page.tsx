@@ -103,6 +103,7 @@ export function SettingsPage(p: SettingsPageProps) {
         </fieldset>
         <div><button class="btn primary" type="submit">Save settings</button></div>
       </form>
+      <p class="muted">Card payments: <a href="/admin/square">Square connection and Terminal</a> (owners).</p>
     </AdminShell>
   );
 }
