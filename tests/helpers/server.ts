@@ -13,6 +13,8 @@ export type ServerProcess = {
  * `bun src/server.ts` as an operator starts it, on a free loopback port, with its output captured
  * line by line. Resolves once /readyz answers 200.
  */
+const NO_REQUEST_LIMITS = Object.fromEntries(["KEY_READS", "KEY_WRITES", "KEY_HEAVY", "IP_READS", "IP_WRITES", "IP_HEAVY"].map((n) => [`RATE_LIMIT_${n}`, "0"]));
+
 export async function startServer(name: string, env: Record<string, string>, cmd: string[] = ["bun", "src/server.ts"], cwd = ROOT): Promise<ServerProcess> {
   const config = testConfig();
   const port = await freePort();
@@ -20,7 +22,9 @@ export async function startServer(name: string, env: Record<string, string>, cmd
     cwd,
     env: {
       ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", PORT: String(port), HOST: "127.0.0.1", DB_POOL_SIZE: "5",
-      SESSION_SECRET: config.sessionSecret, PIN_PEPPER: config.pinPepper, SEED_DEMO: "0", PGAPPNAME: name, ...env,
+      SESSION_SECRET: config.sessionSecret, PIN_PEPPER: config.pinPepper, SEED_DEMO: "0", PGAPPNAME: name,
+      // Request rate limits are off unless a test sets them (as in-process tests: tests/helpers/app.ts).
+      ...NO_REQUEST_LIMITS, ...env,
     },
     stdout: "pipe",
     stderr: "pipe",
