@@ -374,8 +374,14 @@ export async function cancelOrder(db: Db, restaurantId: string, orderId: string,
   });
 }
 
-export async function applyDiscount(db: Db, restaurantId: string, orderId: string, version: number | null, discount: Discount | null, rawReason: string | null, who: OrderActor) {
-  if (!allows(who.actor, "orders.discount")) throw forbidden("Discounts need a manager");
+/**
+ * A discount, by a manager or approved by one: `overrideBy` is the manager whose PIN was typed at the till
+ * for someone who may not discount. Either way it is one transaction with one audit row naming both.
+ */
+export async function applyDiscount(db: Db, restaurantId: string, orderId: string, version: number | null, discount: Discount | null, rawReason: string | null, who: OrderActor,
+  opts: { overrideBy?: Override } = {}) {
+  const approver = allows(who.actor, "orders.discount") ? { userId: who.userId, actor: who.actor } : opts.overrideBy ?? null;
+  if (!approver || !allows(approver.actor, "orders.discount")) throw forbidden("Discounts need a manager");
   const reason = optionalText(rawReason, "reason", { label: "The reason", max: LIMITS.reason });
   if (discount && !reason) throw badRequest("Say why the discount is given", "reason");
   if (discount?.kind === "percent" && (!Number.isInteger(discount.bps) || discount.bps < 1 || discount.bps > 10_000)) throw badRequest("A percent discount must be between 0.01% and 100%", "percent");
@@ -384,7 +390,11 @@ export async function applyDiscount(db: Db, restaurantId: string, orderId: strin
     assertEditable(order);
     await guardPaidCheck(tx, restaurantId, order, who, "discount");
     const cents = discount ? totalsFor(order.lines, false, discount).discountCents : 0;
-    await recordAudit(tx, { restaurantId, action: "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip, data: { orderId, discount, reason, cents } });
+    const overridden = approver === opts.overrideBy;
+    await recordAudit(tx, {
+      restaurantId, action: overridden ? "order.discount_override" : "order.discount", actorUserId: who.userId, deviceId: who.deviceId, ip: who.ip,
+      data: { orderId, discount, reason, cents, requestedBy: who.userId, approvedBy: approver.userId },
+    });
     return { discount: { cents, reason } };
   });
 }

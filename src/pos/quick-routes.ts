@@ -77,11 +77,8 @@ export function posQuickRoutes(ctx: AppContext) {
       });
       if (!approver || !allows(approver.actor, "orders.discount")) throw new HttpError(403, "manager_required", "That is not a manager's PIN", "managerPin");
       const who = actorOf(principal, ip);
-      const order = await applyDiscount(db, principal.restaurant.id, params.id, version(body), discount, reason, { ...who, actor: approver.actor, userId: approver.userId });
-      await withTenant(db, principal.restaurant.id, (tx) => recordAudit(tx, {
-        restaurantId: principal.restaurant.id, action: "order.discount_override", actorUserId: who.userId, deviceId: who.deviceId, ip,
-        data: { orderId: order.id, discount, reason, cents: order.discountCents, requestedBy: who.userId, approvedBy: approver.userId },
-      }));
+      // One transaction: the discount and its audit row naming who asked and who approved.
+      const order = await applyDiscount(db, principal.restaurant.id, params.id, version(body), discount, reason, who, { overrideBy: approver });
       return answer(principal, request, set, order);
     }, { need: "orders.create", params: t.Object({ id: t.String({ format: "uuid", error: "No such order" }) }), body: form });
 }
