@@ -1,4 +1,5 @@
 import { Elysia, t, type Context } from "elysia";
+import { seeOther } from "../http/answer";
 import type { AppContext } from "../context";
 import { authPlugin } from "../auth/plugin";
 import type { Principal } from "../auth/service";
@@ -28,11 +29,7 @@ const form = t.Record(t.String(), t.Any());
 const uuid = (error: string) => t.String({ format: "uuid", error });
 const str = (v: unknown) => (v == null ? "" : String(v).trim());
 
-function redirect(set: Set, location: string) {
-  set.status = 303;
-  set.headers.location = location;
-  return "";
-}
+const redirect = seeOther;
 
 /**
  * Square: the owner's connection page, Terminal pairing, the POS card screen (charge, cancel, check,
