@@ -109,12 +109,6 @@ export function signedMoney(minor: number, currency: string): string {
   return minor > 0 ? `+${formatMoney(minor, currency)}` : minor < 0 ? formatMoney(minor, currency) : "";
 }
 
-/** A price change shown with its sign: "+$1.50", "−$0.50", or "" for none. */
-export function formatDelta(minor: number, currency: string): string {
-  if (minor === 0) return "";
-  return `${minor > 0 ? "+" : "−"}${formatMoney(Math.abs(minor), currency)}`;
-}
-
 /** "8.25" (percent) -> 825 basis points; 0% to 50%. */
 export function parsePercent(raw: string): Parsed<number> {
   const text = raw.trim().replace(/\s*%$/, "");

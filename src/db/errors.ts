@@ -9,4 +9,3 @@ export function pgErrorCode(error: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (error: unknown) => pgErrorCode(error) === "23505";
-export const isSerializationFailure = (error: unknown) => ["40001", "40P01"].includes(pgErrorCode(error) ?? "");

@@ -49,12 +49,6 @@ export async function writeSettings(tx: Tx, restaurantId: string, values: GuestS
     .onConflictDoUpdate({ target: guestSettings.restaurantId, set: { ...values, updatedAt: sql`now()` } });
 }
 
-/** A live kiosk device of this restaurant (revoked ones are not). */
-export async function findKiosk(tx: Tx, restaurantId: string, id: string) {
-  const [row] = await tx.select().from(devices).where(and(eq(devices.restaurantId, restaurantId), eq(devices.id, id), eq(devices.kind, "kiosk")));
-  return row && !row.revokedAt ? row : null;
-}
-
 /**
  * The table's check: the newest dine-in order at that table label, whatever its status. The caller
  * decides: a final one means a new check starts (and its id makes the new check's idempotency key, so

@@ -226,12 +226,6 @@ export async function deleteGroup(tx: Tx, restaurantId: string, id: string) {
   await tx.delete(modifierGroups).where(and(eq(modifierGroups.restaurantId, restaurantId), eq(modifierGroups.id, id)));
 }
 
-export async function countItemsUsingGroup(tx: Tx, restaurantId: string, groupId: string): Promise<number> {
-  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(itemModifierGroups)
-    .where(and(eq(itemModifierGroups.restaurantId, restaurantId), eq(itemModifierGroups.groupId, groupId)));
-  return Number(row?.n ?? 0);
-}
-
 export async function listOptions(tx: Tx, restaurantId: string, groupId?: string): Promise<Option[]> {
   return tx.select().from(modifierOptions)
     .where(and(eq(modifierOptions.restaurantId, restaurantId), groupId ? eq(modifierOptions.groupId, groupId) : undefined))

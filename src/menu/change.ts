@@ -29,6 +29,3 @@ export function moveOne(ids: string[], id: string, direction: Direction): string
   return next;
 }
 
-export function isDirection(value: unknown): value is Direction {
-  return value === "up" || value === "down";
-}

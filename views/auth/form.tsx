@@ -7,10 +7,6 @@ export function FieldError(props: { id: string; message?: string }) {
   return props.message ? <p class="field-error" id={`${props.id}-error`} role="alert" safe>{props.message}</p> : "";
 }
 
-export function Hint(props: { id: string; text: string }) {
-  return <p class="muted hint" id={`${props.id}-hint`} safe>{props.text}</p>;
-}
-
 /** aria attributes for an input with an optional hint and error. */
 export function describedBy(id: string, opts: { hint?: boolean; error?: string }) {
   const ids = [opts.hint ? `${id}-hint` : "", opts.error ? `${id}-error` : ""].filter(Boolean).join(" ");
