@@ -119,7 +119,7 @@ describe("admin screens and the first five minutes, in Chromium", () => {
     await page.waitForURL(/\/kds\/[0-9a-f-]{36}$/);
     await page.goto(`${base}/admin/staff`);
     const nav = await page.locator(".topbar nav a").evaluateAll((els) => els.map((e) => new URL((e as HTMLAnchorElement).href).pathname));
-    expect(nav).toEqual(["/home", "/pos", "/kds", "/expo", "/board", "/admin/menu", "/admin/staff", "/admin/stations", "/admin/api-keys", "/admin/reports", "/admin/settings", "/admin/audit"]);
+    expect(nav).toEqual(["/home", "/pos", "/guest-desk", "/kds", "/expo", "/board", "/admin/menu", "/admin/staff", "/admin/stations", "/admin/tables", "/admin/api-keys", "/admin/reports", "/admin/settings", "/admin/audit"]);
     expect(problems).toEqual([]);
   }, 60_000);
 
@@ -128,7 +128,7 @@ describe("admin screens and the first five minutes, in Chromium", () => {
     await page.goto(`${base}/home`);
     await shot(page, "home-server-390");
     const labels = await page.locator(".home-tile strong").allTextContents();
-    expect(labels).toEqual(["POS", "Open orders", "Expo", "Ready board", "Change password", "Two-step sign-in"]);
+    expect(labels).toEqual(["POS", "Open orders", "Guest orders", "Expo", "Ready board", "Change password", "Two-step sign-in"]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   }, 30_000);
 
