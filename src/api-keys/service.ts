@@ -5,6 +5,7 @@ import { appendEvent } from "../realtime/events";
 import { badRequest, conflict, notFound } from "../http/errors";
 import { generateToken, sha256 } from "../auth/secrets";
 import * as q from "./queries";
+import { UUID } from "../ids";
 
 /** Who changes a key: a person in admin, or the CLI (no person, `via: "cli"` in the audit row). */
 export type KeyActor = { restaurantId: string; userId: string | null; deviceId?: string | null; ip: string | null; via: "admin" | "cli" };
@@ -12,7 +13,6 @@ export type ApiKeyRow = Awaited<ReturnType<typeof q.listKeys>>[number];
 /** A key just made: the secret is here once and never stored or shown again. */
 export type IssuedKey = { id: string; name: string; prefix: string; secret: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PREFIX_LENGTH = 12; // "ros_key_" and 4 random characters: enough to tell keys apart, useless to a guesser
 
 export const listApiKeys = (db: Db, restaurantId: string) => withTenant(db, restaurantId, (tx) => q.listKeys(tx, restaurantId));

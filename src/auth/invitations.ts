@@ -3,6 +3,7 @@ import { withSystem, withTenant } from "../db/tenant";
 import { recordAudit } from "../audit/service";
 import { notFound } from "../http/errors";
 import * as q from "./queries";
+import { UUID } from "../ids";
 
 /*
  * A restaurant that adds an email which already has an account only invites it (staff/service.ts). The
@@ -10,7 +11,6 @@ import * as q from "./queries";
  * membership grants nothing and the restaurant knows nothing about the account.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const listInvitations = (db: Db, userId: string) => withSystem(db, (tx) => q.listInvitationsOfUser(tx, userId));
 

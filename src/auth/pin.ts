@@ -10,9 +10,9 @@ import type { Role } from "./permissions";
 import { pinDigest } from "./secrets";
 import type { Device } from "./service";
 import * as q from "./queries";
+import { UUID } from "../ids";
 
 export const PIN_PATTERN = /^\d{4,6}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PIN_RULE = "A PIN is 4 to 6 digits.";
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MINUTES = 15;

@@ -11,13 +11,13 @@ import { RULES } from "../ops/rate-limit";
 import { unlockStation } from "../auth/station-lock";
 import * as q from "./queries";
 import { requiredText } from "../text";
+import { UUID } from "../ids";
 
 export type DeviceKind = (typeof deviceKindEnum.enumValues)[number];
 export const DEVICE_KINDS = deviceKindEnum.enumValues;
 /** Screens that only show and bump may run without anyone signed on; a POS takes orders and money. */
 export const PINLESS_KINDS: readonly DeviceKind[] = ["kds", "expo", "board"];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Actor = { principal: Principal; ip: string | null };
 const who = (a: Actor) => ({ restaurantId: a.principal.restaurant.id, actorUserId: a.principal.user?.id ?? null, deviceId: a.principal.device?.id ?? null, ip: a.ip });

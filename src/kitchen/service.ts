@@ -6,10 +6,10 @@ import { recordAudit } from "../audit/service";
 import { applyOrderChange, stationProgress, viewsByIds, type OrderActor, type OrderView } from "../orders/service";
 import type { Principal } from "../auth/service";
 import * as q from "./queries";
+import { UUID } from "../ids";
 
 export type Station = NonNullable<Awaited<ReturnType<typeof q.findStation>>>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The station a KDS shows; another restaurant's station or an unknown id is simply not found. */
 export async function getStation(db: Db, restaurantId: string, stationId: string): Promise<Station> {

@@ -3,6 +3,7 @@ import {
   itemModifierGroups, itemStations, menuCategories, menuItems, modifierGroups, modifierOptions, taxCategories,
 } from "../db/schema";
 import type { Tx } from "../db/tenant";
+import { UUID } from "../ids";
 
 export type OrderableOption = { id: string; name: string; priceDeltaCents: number; isDefault: boolean; available: boolean; stationId: string | null };
 export type OrderableGroup = { id: string; name: string; required: boolean; minSelect: number; maxSelect: number; options: OrderableOption[] };
@@ -126,7 +127,6 @@ export async function updateOptionAvailability(tx: Tx, restaurantId: string, opt
   return row ?? null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A malformed id would make Postgres raise a cast error (a 500); treat it as "no such row" instead. */
 export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);

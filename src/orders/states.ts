@@ -1,8 +1,11 @@
+import { orderStatusEnum } from "../db/schema/orders";
+
 /**
  * The order state machine, in one table. Anything not listed is refused with a message that says
  * where the order is and where it may go. "recall" moves are explicit and audited by the service.
  */
-export const ORDER_STATUSES = ["open", "sent", "preparing", "ready", "completed", "cancelled"] as const;
+/** The statuses, in their order, from the schema's enum (one definition: src/db/schema/orders.ts). */
+export const ORDER_STATUSES = orderStatusEnum.enumValues;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const FINAL_STATUSES: readonly OrderStatus[] = ["completed", "cancelled"];
 

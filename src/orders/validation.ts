@@ -1,7 +1,9 @@
+import { orderTypeEnum } from "../db/schema/orders";
 import { badRequest, conflict, unprocessable } from "../http/errors";
 import type { OrderableItem } from "../menu/service";
 import { optionalText } from "../text";
 import type { ModifierSnapshot } from "../db/schema";
+import { UUID } from "../ids";
 
 export type NewLine = {
   menuItemId: string;
@@ -15,7 +17,6 @@ export type NewLine = {
 export type OrderHeader = { type: "dine_in" | "takeout" | "delivery" | "kiosk"; table?: string | null; guests?: number | null; note?: string | null };
 
 export const LIMITS = { lines: 100, quantity: 99, note: 500, reason: 200, table: 20, guests: 99, seat: 99, course: 9 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A line checked against the menu and frozen: names and prices as they are now, for ever. */
 export type SnapshotLine = {
@@ -26,7 +27,7 @@ export type SnapshotLine = {
 const isInt = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
 export function validateHeader(h: OrderHeader): OrderHeader {
-  if (!["dine_in", "takeout", "delivery", "kiosk"].includes(h.type)) throw badRequest("Order type must be dine_in, takeout, delivery or kiosk", "type");
+  if (!(orderTypeEnum.enumValues as readonly string[]).includes(h.type)) throw badRequest(`Order type must be ${orderTypeEnum.enumValues.slice(0, -1).join(", ")} or ${orderTypeEnum.enumValues.at(-1)}`, "type");
   const table = optionalText(h.table?.toString(), "table", { label: "Table", max: LIMITS.table });
   if (h.type === "dine_in" && !table) throw badRequest("A dine-in order needs a table", "table");
   if (h.guests != null && !isInt(h.guests, 1, LIMITS.guests)) throw badRequest(`Guests must be a whole number from 1 to ${LIMITS.guests}`, "guests");

@@ -4,6 +4,7 @@ import type { Logger } from "../ops/logger";
 import { EVENTS_CHANNEL } from "./events";
 import { observeEventDelay } from "../ops/metrics";
 import { selectEventSeq, selectEventSeqs, selectEventsAfter, type EventRow } from "./queries";
+import { UUID } from "../ids";
 
 export type { EventRow } from "./queries";
 
@@ -68,7 +69,6 @@ type Channel = {
   seen: number;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOORBELL = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):([1-9][0-9]{0,14})$/i;
 
 /** Reads a NOTIFY payload `restaurantId:seq`; null for anything else. */

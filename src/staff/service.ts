@@ -13,11 +13,11 @@ import { EMAIL_PATTERN } from "../restaurants/service";
 import * as q from "./queries";
 import * as people from "../auth/people";
 import { optionalText, requiredText } from "../text";
+import { UUID } from "../ids";
 
 export type Actor = { principal: Principal; ip: string | null };
 export type StaffMember = NonNullable<Awaited<ReturnType<typeof q.findStaff>>>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MANAGERS: readonly Role[] = ["owner", "manager"];
 const PIN_TAKEN = "That PIN is already used by someone in this restaurant. Choose another.";
 const OWNERS_ONLY = "Only an owner can make, unmake or change an owner.";
