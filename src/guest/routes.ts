@@ -9,8 +9,9 @@ import { openScreenStream } from "../realtime/screen-stream";
 import { isEvent, orderIdOf } from "../realtime/catalogue";
 import type { EventRow } from "../realtime/bus";
 import { countGuestOrder, countGuestRead } from "./limits";
-import { checkoutAtKiosk, findGuestOrderByToken, GuestRefusal, kioskCardPayment, loadGuestMenu, loadGuestOrder, orderAtTable, placeKey, resolveKiosk, resolveTable, type GuestPlace } from "./service";
+import { checkoutAtKiosk, findGuestOrderByToken, GuestRefusal, loadGuestMenu, loadGuestOrder, orderAtTable, placeKey, resolveKiosk, resolveTable, type GuestPlace } from "./service";
 import * as q from "./queries";
+import { kioskCardReady } from "./card";
 import { GuestMenuPage, AvailabilityFlag, AvailabilityFlags } from "../../views/guest/menu";
 import { GuestNotice } from "../../views/guest/shell";
 import { GuestOrderPage, GuestOrderStatusCard } from "../../views/guest/order";
@@ -33,7 +34,7 @@ export function guestRoutes(ctx: AppContext) {
     return GuestMenuPage({
       nonce, mode: place.kind, restaurantName: place.restaurant.name, currency: place.restaurant.currency, menu: page.menu,
       pageToken: page.pageToken, seq: page.seq, checkoutUrl: place.kind === "kiosk" ? `${base}/checkout` : `${base}/order`,
-      streamUrl: `${base}/stream`, tableLabel: place.kind === "table" ? place.table.label : undefined, cardAvailable: !!kioskCardPayment,
+      streamUrl: `${base}/stream`, tableLabel: place.kind === "table" ? place.table.label : undefined, cardAvailable: place.kind === "kiosk" && await kioskCardReady(ctx, place.restaurant.id),
     });
   };
 
