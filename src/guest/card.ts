@@ -8,9 +8,23 @@ import { chargeCardToken } from "../square/web-payments";
 import * as q from "./queries";
 import { releaseAfterPayment } from "./service";
 
+export type KioskCardSdk = { applicationId: string; locationId: string; environment: "sandbox" | "production"; sdkUrl: string };
+
+/**
+ * What the kiosk page needs to load Square's Web Payments SDK, or null when card is not on offer: the
+ * restaurant has no Square connection, or the server has no Square application id to start the SDK with.
+ */
+export async function kioskCardSdk(ctx: AppContext, restaurantId: string): Promise<KioskCardSdk | null> {
+  const row = await connectionRow(ctx.database.db, restaurantId);
+  const applicationId = ctx.config.squareApplicationId;
+  if (!row || !applicationId) return null;
+  const cdn = row.environment === "production" ? "https://web.squarecdn.com" : "https://sandbox.web.squarecdn.com";
+  return { applicationId, locationId: row.locationId, environment: row.environment, sdkUrl: ctx.config.squareWebSdkUrl ?? `${cdn}/v1/square.js` };
+}
+
 /** A kiosk offers "Pay by card" only while its restaurant has Square connected. */
 export async function kioskCardReady(ctx: AppContext, restaurantId: string): Promise<boolean> {
-  return !!(await connectionRow(ctx.database.db, restaurantId));
+  return !!(await kioskCardSdk(ctx, restaurantId));
 }
 
 /** The card token a card checkout must carry; checked before any order is placed. */
@@ -39,7 +53,9 @@ export async function payKioskOrderByCard(ctx: AppContext, restaurantId: string,
   try {
     await releaseAfterPayment(ctx, { restaurantId, who }, row.id);
   } catch (error) {
-    // Two submits at once: both found the one charge, and the other one released the order first.
-    if ((await find())?.state === "awaiting_payment") throw error;
+    // Two submits at once: both found the one charge, and the other one is releasing (or released) it.
+    if ((await find())?.state !== "awaiting_payment") return;
+    const now = await getPayableOrder(ctx.database.db, restaurantId, orderId);
+    if (now.pay.balanceDueCents > 0 || now.lines.some((l) => !l.firedAt && !l.voidedAt && !l.held)) throw error;
   }
 }
