@@ -23,6 +23,10 @@ export type Config = {
   seedDemo: boolean;
   squareAccessToken: string | null;
   squareBaseUrl: string | null;
+  /** Square application id the kiosk's Web Payments SDK starts with; null: no card at kiosks. */
+  squareApplicationId: string | null;
+  /** Where the kiosk loads Square's Web Payments SDK from; null: Square's CDN for the connection's environment. */
+  squareWebSdkUrl: string | null;
   openaiApiKey: string | null;
   openaiBaseUrl: string | null;
   /** Peers whose X-Forwarded-For is believed (addresses or CIDR blocks); empty: nobody's. */
@@ -139,6 +143,8 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: seed === "1" || seed === "true" || (seed === "auto" && nodeEnv !== "production"),
     squareAccessToken: env.SQUARE_ACCESS_TOKEN || null,
     squareBaseUrl: url(env, "SQUARE_BASE_URL", ["http:", "https:"]),
+    squareApplicationId: env.SQUARE_APPLICATION_ID || null,
+    squareWebSdkUrl: url(env, "SQUARE_WEB_SDK_URL", ["http:", "https:"]),
     openaiApiKey: env.OPENAI_API_KEY || null,
     openaiBaseUrl: url(env, "OPENAI_BASE_URL", ["http:", "https:"]),
     trustedProxies: proxies(env),

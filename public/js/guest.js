@@ -170,6 +170,38 @@
     var button = $("[data-checkout-button]");
     button.disabled = true;
     error.textContent = "";
+    if (body.payment !== "card") { send(body, error, button); return; }
+    // The card never touches our server: Square's SDK turns it into a one-time token we send instead.
+    startCard().then(function (card) { return card.tokenize(); }).then(function (result) {
+      if (!result || result.status !== "OK") throw new Error((result && result.errors && result.errors[0] && result.errors[0].message) || "Check the card details and try again.");
+      body.sourceId = result.token;
+      send(body, error, button);
+    }).catch(function (err) {
+      error.textContent = "The card was not charged: " + (err && err.message ? err.message : "please try again.");
+      busy = false; button.disabled = false;
+    });
+  });
+
+  // ---- card at the kiosk: Square's card form, shown only while "Pay by card" is chosen
+  var cardForm = $("[data-card-form]");
+  var cardPromise = null;
+  function startCard() {
+    if (!cardPromise) {
+      cardPromise = Promise.resolve().then(function () {
+        if (!window.Square) throw new Error("card payment is not reachable right now. Choose Pay at the counter.");
+        return window.Square.payments(cardForm.dataset.appId, cardForm.dataset.locationId).card();
+      }).then(function (card) { return card.attach("#card-container").then(function () { return card; }); });
+      cardPromise.catch(function () { cardPromise = null; });
+    }
+    return cardPromise;
+  }
+  if (checkout && cardForm) checkout.addEventListener("change", function (e) {
+    if (!e.target || e.target.name !== "payment") return;
+    cardForm.hidden = e.target.value !== "card";
+    if (!cardForm.hidden) startCard().catch(function (err) { $("[data-checkout-error]").textContent = err.message; });
+  });
+
+  function send(body, error, button) {
     fetch(main.dataset.checkoutUrl, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body), credentials: "same-origin" })
       .then(function (res) { return res.json().then(function (json) { return { ok: res.ok, json: json }; }); })
       .then(function (r) {
@@ -182,7 +214,7 @@
         error.textContent = "No connection. Tap again to retry: you will not be charged or served twice.";
         busy = false; button.disabled = false;
       });
-  });
+  }
 
   // ---- kiosk: 60 s without a touch goes back to the start (a fresh menu, or a new order)
   var idle = Number(main.dataset.idleSeconds || 0);
@@ -193,6 +225,7 @@
       cart = []; pendingKey = null; renderCart();
       $$("dialog[open]").forEach(function (d) { d.close(); });
       if (checkout) checkout.reset();
+      if (cardForm) cardForm.hidden = true;
       var err = $("[data-checkout-error]");
       if (err) err.textContent = "";
       window.scrollTo(0, 0);

@@ -29,7 +29,8 @@ export const PERMISSIONS = {
   "orders.discount": MANAGERS,
   "orders.recall": [...MANAGERS, "expo", "kitchen", "device"],
   /** Take a tender, split a check (API keys may take payments but never refund). */
-  "payments.take": [...FRONT, "integration"],
+  /** "guest": a kiosk guest paying their own order by card (src/guest/card.ts); guests are never principals. */
+  "payments.take": [...FRONT, "integration", "guest"],
   "payments.refund": MANAGERS,
   "payments.comp": MANAGERS,
   "payments.reopen": MANAGERS,

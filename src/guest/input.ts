@@ -9,7 +9,7 @@ import { optionalText, requiredText } from "../text";
  */
 const FORBIDDEN = ["price", "priceCents", "unitPriceCents", "total", "totalCents", "subtotalCents", "taxCents", "tax", "discount", "discountCents", "status", "paid", "lineTotalCents", "priceDeltaCents"];
 const LINE_KEYS = new Set(["menuItemId", "quantity", "modifierOptionIds", "note"]);
-const BODY_KEYS = new Set(["items", "name", "dining", "payment", "idempotencyKey", "pageToken"]);
+const BODY_KEYS = new Set(["items", "name", "dining", "payment", "idempotencyKey", "pageToken", "sourceId", "verificationToken"]);
 export const NAME_MAX = 40;
 const KEY = /^[A-Za-z0-9_-]{8,64}$/;
 

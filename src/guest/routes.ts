@@ -9,8 +9,10 @@ import { openScreenStream } from "../realtime/screen-stream";
 import { isEvent, orderIdOf } from "../realtime/catalogue";
 import type { EventRow } from "../realtime/bus";
 import { countGuestOrder, countGuestRead } from "./limits";
-import { checkoutAtKiosk, findGuestOrderByToken, GuestRefusal, kioskCardPayment, loadGuestMenu, loadGuestOrder, orderAtTable, placeKey, resolveKiosk, resolveTable, type GuestPlace } from "./service";
+import { checkoutAtKiosk, findGuestOrderByToken, GuestRefusal, loadGuestMenu, loadGuestOrder, orderAtTable, placeKey, resolveKiosk, resolveTable, type GuestPlace } from "./service";
 import * as q from "./queries";
+import { kioskCardSdk } from "./card";
+import { withSquareCsp } from "../square/web-payments";
 import { GuestMenuPage, AvailabilityFlag, AvailabilityFlags } from "../../views/guest/menu";
 import { GuestNotice } from "../../views/guest/shell";
 import { GuestOrderPage, GuestOrderStatusCard } from "../../views/guest/order";
@@ -26,14 +28,22 @@ export function guestRoutes(ctx: AppContext) {
   const streamHolder = (restaurant: Restaurant, device: Device | null): Principal =>
     ({ restaurant, actor: "guest", user: null, device, sessionId: null, sessionKind: null, via: "device" });
 
-  const menuPage = async (nonce: string, place: GuestPlace, request: Request) => {
+  const menuPage = async (nonce: string, place: GuestPlace, request: Request, headers?: Record<string, unknown>) => {
     await countGuestRead(ctx, ipOf(request), placeKey(place));
     const page = await loadGuestMenu(ctx, place);
+    // Square's SDK (and its hosts in the CSP) on the kiosk's menu page only, and only when card is on offer.
+    const card = place.kind === "kiosk" ? await kioskCardSdk(ctx, place.restaurant.id) : null;
+    if (card && headers) {
+      let csp = withSquareCsp(String(headers["content-security-policy"] ?? ""), card.environment);
+      const origin = new URL(card.sdkUrl).origin;
+      if (!csp.includes(origin)) csp = csp.replace(/script-src ([^;]*)/, `script-src $1 ${origin}`);
+      headers["content-security-policy"] = csp;
+    }
     const base = place.kind === "kiosk" ? "/guest/kiosk" : `/guest/t/${place.table.token}`;
     return GuestMenuPage({
       nonce, mode: place.kind, restaurantName: place.restaurant.name, currency: place.restaurant.currency, menu: page.menu,
       pageToken: page.pageToken, seq: page.seq, checkoutUrl: place.kind === "kiosk" ? `${base}/checkout` : `${base}/order`,
-      streamUrl: `${base}/stream`, tableLabel: place.kind === "table" ? place.table.label : undefined, cardAvailable: !!kioskCardPayment,
+      streamUrl: `${base}/stream`, tableLabel: place.kind === "table" ? place.table.label : undefined, cardAvailable: !!card, card,
     });
   };
 
@@ -73,7 +83,7 @@ export function guestRoutes(ctx: AppContext) {
     .use(authPlugin(ctx))
     .get("/guest/kiosk", async ({ nonce, resolveAuth, request, set }) => {
       try {
-        return await menuPage(nonce, await resolveKiosk(ctx, (await resolveAuth()).device), request);
+        return await menuPage(nonce, await resolveKiosk(ctx, (await resolveAuth()).device), request, set.headers as Record<string, unknown>);
       } catch (error) { return notice(nonce, error, set); }
     }, { need: "public" })
     .get("/guest/kiosk/stream", async ({ resolveAuth, request }) => {

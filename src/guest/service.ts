@@ -11,6 +11,7 @@ import { loadOrderableItems, loadPosMenu, type PosMenu } from "../menu/service";
 import { snapshotLines } from "../orders/validation";
 import { addItems, fireOrder, getOrder, placeOrder, removeLine, requestHash, type OrderActor, type OrderView } from "../orders/service";
 import { getPayableOrder } from "../payments/service";
+import { cardTokenOf, kioskCardReady, payKioskOrderByCard } from "./card";
 import { FINAL_STATUSES } from "../orders/states";
 import { checkPageToken, issuePageToken, TABLE_TOKEN, ORDER_TOKEN, newTableToken } from "./tokens";
 import { parseCheckout } from "./input";
@@ -101,20 +102,13 @@ export type CheckoutResult = { token: string; number: number; replayed: boolean 
 
 const guestActor = (place: GuestPlace, ip: string | null): OrderActor => ({ actor: "guest", userId: null, deviceId: place.kind === "kiosk" ? place.device.id : null, ip });
 
-/**
- * Hook for card payment at the kiosk (Square Web Payments or a paired Terminal; issue 13 point 3): the
- * Square branch replaces this refusal with a payment started for the placed order, then calls
- * releaseAfterPayment once Square confirms it. Until then a kiosk takes "pay at the counter" only.
- */
-export let kioskCardPayment: ((ctx: AppContext, place: GuestPlace, orderId: string) => Promise<void>) | null = null;
-export function setKioskCardPayment(fn: typeof kioskCardPayment) { kioskCardPayment = fn; }
-
 /** A kiosk checkout: one order through the order engine, held for the counter unless the rules say fire now. */
 export async function checkoutAtKiosk(ctx: AppContext, place: GuestPlace & { kind: "kiosk" }, body: unknown, ip: string | null): Promise<CheckoutResult> {
   assertPageToken(ctx, place, (body as { pageToken?: unknown } | null)?.pageToken);
   const input = parseCheckout(body, { needsName: true });
-  if (input.payment === "card" && !kioskCardPayment) throw new HttpError(422, "unprocessable", "Card payment is not set up at this kiosk yet. Choose Pay at the counter.", "payment");
   const rid = place.restaurant.id;
+  if (input.payment === "card" && !(await kioskCardReady(ctx, rid))) throw new HttpError(422, "unprocessable", "Card payment is not set up at this kiosk yet. Choose Pay at the counter.", "payment");
+  if (input.payment === "card") cardTokenOf(body);
   const key = `guest:kiosk:${place.device.id}:${input.idempotencyKey}`;
   const settings = await guestSettings(ctx, rid);
   const { items, name, dining, payment } = input;
@@ -134,7 +128,8 @@ export async function checkoutAtKiosk(ctx: AppContext, place: GuestPlace & { kin
     await recordAudit(tx, { restaurantId: rid, action: "guest.kiosk_order", deviceId: place.device.id, ip, data: { orderId: placed.order.id, number: placed.order.number, payment } });
     await appendEvent(tx, rid, "guest.order", { orderId: placed.order.id, number: placed.order.number, guestOrderId: row.id, state: row.state });
   });
-  if (payment === "card" && kioskCardPayment && !placed.replayed) await kioskCardPayment(ctx, place, placed.order.id);
+  // Also on a replay: a resubmit after a decline retries the charge; after a success it charges nothing.
+  if (payment === "card") await payKioskOrderByCard(ctx, rid, placed.order.id, key, body, guestActor(place, ip));
   return { token, number: placed.order.number, replayed: placed.replayed };
 }
 

@@ -22,6 +22,19 @@ const err = (status: number, category: string, code: string, detail: string, fie
   new Response(JSON.stringify({ errors: [{ category, code, detail, ...(field ? { field } : {}) }] }), { status, headers: { "content-type": "application/json" } });
 const ok = (body: unknown) => new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
 
+/**
+ * A stand-in for Square's Web Payments SDK (SQUARE_WEB_SDK_URL points here in browser tests): the same
+ * calls (Square.payments(appId, locationId).card(), attach, tokenize) and a fixed card nonce, which the
+ * fake's /v2/payments accepts. window.fakeSquareToken overrides the token a test wants.
+ */
+const FAKE_WEB_SDK = `window.Square = { payments: function (appId, locationId) {
+  if (!appId || !locationId) throw new Error("applicationId and locationId are required");
+  return { card: function () { return Promise.resolve({
+    attach: function (sel) { var el = document.querySelector(sel); var f = document.createElement("p"); f.className = "fake-square-card"; f.textContent = "Card number 4111 1111 1111 1111 (test card)"; el.appendChild(f); return Promise.resolve(); },
+    tokenize: function () { return Promise.resolve({ status: "OK", token: window.fakeSquareToken || "cnon:browser-card-ok" }); }
+  }); } };
+} };`;
+
 export function startFakeSquare(opts: { locationId?: string } = {}) {
   const locationId = opts.locationId ?? "LOC_FAKE_1";
   const codes = new Map<string, Json>();
@@ -168,6 +181,7 @@ export function startFakeSquare(opts: { locationId?: string } = {}) {
     hostname: "127.0.0.1",
     async fetch(req) {
       const url = new URL(req.url);
+      if (req.method === "GET" && url.pathname === "/v1/square.js") return new Response(FAKE_WEB_SDK, { headers: { "content-type": "text/javascript" } });
       const text = req.method === "GET" ? "" : await req.text();
       const body = text ? (JSON.parse(text) as Json) : null;
       requests.push({ method: req.method, path: url.pathname, body, auth: req.headers.get("authorization"), squareVersion: req.headers.get("square-version") });

@@ -11,10 +11,13 @@ export const SIGNATURE_KEY = "whsec-test-signature-key-123";
  * A restaurant whose owner connected Square (pointed at the local fake through SQUARE_BASE_URL, so the
  * real SDK speaks to it), a paired Terminal, a server signed on at a POS, and order helpers.
  */
-export async function squareFixture(slug: string, opts: { connect?: boolean; pair?: boolean } = {}) {
+export async function squareFixture(slug: string, opts: { connect?: boolean; pair?: boolean; fakeWebSdk?: boolean } = {}) {
   const fake = startFakeSquare();
   const db: TestDatabase = await openTestDatabase("postgres");
-  const made = makeTestApp(db, { squareBaseUrl: fake.url });
+  const made = makeTestApp(db, {
+    squareBaseUrl: fake.url, squareApplicationId: "sandbox-sq0idb-test-app",
+    ...(opts.fakeWebSdk ? { squareWebSdkUrl: `${fake.url}/v1/square.js` } : {}),
+  });
   const app = made.app;
   const demo = await seedDemo(db.db, testConfig().pinPepper, slug);
   const rid = demo.restaurant.id;

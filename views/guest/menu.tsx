@@ -6,8 +6,10 @@ import { NAME_MAX } from "../../src/guest/input";
 export type GuestMenuProps = {
   nonce: string; mode: "kiosk" | "table"; restaurantName: string; currency: string; menu: PosMenu;
   pageToken: string; seq: number; checkoutUrl: string; streamUrl: string; tableLabel?: string;
-  /** Card at the kiosk only once the Square branch sets it up. */
+  /** Card at the kiosk only when the restaurant has Square connected (src/guest/card.ts). */
   cardAvailable: boolean;
+  /** Square's Web Payments SDK: where to load it and what to start it with (public/js/guest.js). */
+  card?: { applicationId: string; locationId: string; sdkUrl: string } | null;
 };
 
 /** One flag per item and option: what live 86 updates replace (public/js/guest.js reads them). */
@@ -125,6 +127,12 @@ export function GuestMenuPage(p: GuestMenuProps) {
                     <label class="guest-option"><input type="radio" name="payment" value="counter" checked /> <span>Pay at the counter</span></label>
                     <label class="guest-option"><input type="radio" name="payment" value="card" disabled={!p.cardAvailable} /> <span>{p.cardAvailable ? "Pay by card" : "Pay by card (not available yet)"}</span></label>
                   </fieldset>
+                  {p.card ? (
+                    <div class="guest-card" data-card-form data-app-id={p.card.applicationId} data-location-id={p.card.locationId} hidden>
+                      <script src={p.card.sdkUrl} nonce={p.nonce}></script>
+                      <div id="card-container" data-card-container></div>
+                    </div>
+                  ) : null}
                 </>
               ) : (
                 <>
