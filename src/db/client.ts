@@ -106,6 +106,9 @@ export async function openPostgres(url: string, poolSize: number, options: Postg
 /** The role tenant transactions run as (drizzle/0001_rls.sql); on Postgres the tenant pool logs in as it. */
 export const TENANT_ROLE = "ros_app";
 
+/** Advisory lock key serialising the tenant role's login set-up across processes ("ros" in ASCII). */
+const TENANT_LOGIN_LOCK = 0x726f73;
+
 /**
  * The password the tenant role logs in with: derived from SESSION_SECRET, so every process of one
  * deployment agrees on it without another secret to configure, and it is as strong as that secret.
@@ -123,7 +126,10 @@ export function tenantRolePassword(sessionSecret: string): string {
 export async function openTenantPool(database: Database, url: string, password: string, poolSize: number): Promise<Database> {
   if (database.kind !== "postgres") return database;
   // The password is hex: nothing in it can end the literal.
-  await database.exec(`ALTER ROLE ${TENANT_ROLE} WITH LOGIN PASSWORD '${password}'`);
+  // Several processes starting at once each give the role its login; two concurrent ALTER ROLEs on the same
+  // catalog row fail with "tuple concurrently updated". One simple query is one transaction, so the
+  // transaction-scoped advisory lock makes them take turns.
+  await database.exec(`SELECT pg_advisory_xact_lock(${TENANT_LOGIN_LOCK}); ALTER ROLE ${TENANT_ROLE} WITH LOGIN PASSWORD '${password}'`);
   const tenantUrl = new URL(url);
   tenantUrl.username = TENANT_ROLE;
   tenantUrl.password = password;
