@@ -20,8 +20,12 @@ import { collect, memoryLog, waitUntil } from "../realtime/helpers";
  * The whole scenario runs once (about 8 s); each test below checks one promise against what it recorded.
  */
 const OUTAGE_MS = 3_000;
-/** Any request, at any moment of the outage: the acquire timeout (3 s) plus scheduling slack on a busy machine. */
-const REQUEST_BOUND_MS = 3_800;
+/**
+ * Any request, at any moment of the outage: the acquire timeout (3 s) plus scheduling slack on a busy
+ * machine. 3.8 s was seen exceeded once (3,965 ms) with the whole suite running beside another on 2 cores;
+ * the promise under test is "bounded, not the 18-24 s it was", which 4.5 s still tells apart.
+ */
+const REQUEST_BOUND_MS = 4_500;
 /** "Back within about a second" of Postgres accepting connections again. */
 const RECOVERY_BOUND_MS = 1_500;
 
