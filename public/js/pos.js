@@ -45,6 +45,16 @@
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") closePicker();
   });
+  // A picker's Add was answered: the answer's out-of-band swap closes the picker, but when the live stream
+  // replaced the ticket while the request was in flight that swap can miss, leaving the picker over the
+  // menu. Close it anyway once the request succeeded (after htmx's own swap had its turn).
+  document.addEventListener("htmx:after:request", function (e) {
+    var form = e.target && e.target.closest && e.target.closest("form[data-picker]");
+    var ctx = e.detail && e.detail.ctx;
+    if (form && ctx && ctx.response && ctx.response.status < 400) {
+      setTimeout(function () { if (document.getElementById("picker").contains(form)) closePicker(); }, 300);
+    }
+  });
   // htmx 4 fires htmx:after:swap once new content is in the page.
   document.addEventListener("htmx:after:swap", function () { initPickers(document); });
   new MutationObserver(function () { initPickers(document.getElementById("picker") || document); })
