@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, watchPage } from "../helpers/browser";
-import { openTestDatabase, type TestDatabase } from "../helpers/db";
-import { makeTestApp, testConfig } from "../helpers/app";
+import { watchPage } from "../helpers/browser";
+import { startDemoServer, type DemoServer } from "../helpers/demo-server";
+import type { TestDatabase } from "../helpers/db";
+import type { makeTestApp } from "../helpers/app";
 import { sessionCookieFor } from "../helpers/session";
-import { seedDemo } from "../../src/restaurants/demo";
 import { getOrder } from "../../src/orders/service";
 import { bumpAtStation } from "../../src/kitchen/service";
 import { setItemAvailability } from "../../src/menu/service";
@@ -61,23 +61,15 @@ describe("guests ordering in Chromium", () => {
     }
   }
 
+  let server: DemoServer;
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    db = await openTestDatabase("postgres");
-    t = makeTestApp(db);
-    const demo = await seedDemo(db.db, testConfig().pinPepper, "e2e-guest");
-    rid = demo.restaurant.id;
-    apiKey = demo.apiKey;
-    t.app.listen({ port: 0, hostname: "127.0.0.1" });
-    base = `http://127.0.0.1:${t.app.server!.port}`;
-    browser = await launchChromium();
+    server = await startDemoServer("e2e-guest");
+    ({ db, t, base, browser } = server);
+    rid = server.demo.restaurant.id;
+    apiKey = server.demo.apiKey;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t.app.stop(true);
-    await t.close();
-    await db.drop();
-  });
+  afterAll(() => server?.stop());
 
   it("orders at a portrait kiosk, pays at the counter, and sees the order flip to ready", async () => {
     const kiosk = await makeKiosk(db.db, rid);

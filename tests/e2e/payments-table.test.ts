@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, watchPage } from "../helpers/browser";
-import { openTestDatabase, type TestDatabase } from "../helpers/db";
-import { makeTestApp, testConfig } from "../helpers/app";
-import { seedDemo } from "../../src/restaurants/demo";
+import { watchPage } from "../helpers/browser";
+import { startDemoServer, type DemoServer } from "../helpers/demo-server";
+import type { TestDatabase } from "../helpers/db";
+import type { makeTestApp } from "../helpers/app";
 import { formatMoney } from "../../src/money";
 import { atPos } from "../payments/setup";
 
@@ -34,22 +34,14 @@ describe("a whole table paid in cash, in Chromium", () => {
   }
   const json = async (path: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
 
+  let server: DemoServer;
   beforeAll(async () => {
-    db = await openTestDatabase("postgres");
-    t = makeTestApp(db);
-    const demo = await seedDemo(db.db, testConfig().pinPepper, "e2e-pay");
-    rid = demo.restaurant.id;
-    apiKey = demo.apiKey;
-    t.app.listen({ port: 0, hostname: "127.0.0.1" });
-    base = `http://127.0.0.1:${t.app.server!.port}`;
-    browser = await launchChromium();
+    server = await startDemoServer("e2e-pay");
+    ({ db, t, base, browser } = server);
+    rid = server.demo.restaurant.id;
+    apiKey = server.demo.apiKey;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t.app.stop(true);
-    await t.close();
-    await db.drop();
-  });
+  afterAll(() => server?.stop());
 
   async function addWithSeat(pos: Page, item: string, seat: number) {
     await pos.click(`.item-btn >> text=${item}`);
